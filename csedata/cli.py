@@ -1,0 +1,71 @@
+"""The csedata command line: build a release with Prefect's ephemeral API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from csedata.errors import CsedataError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+RootOption = Annotated[
+    Path,
+    typer.Option(
+        "--root", help="Project folder holding raw/ and processed/.", envvar="CSEDATA_ROOT"
+    ),
+]
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect reads these at import: no network, and only our one-line errors."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+
+
+def run_release(root: Path, sources: list[str] | None) -> dict[str, Any]:
+    """Run the release flow with no heartbeat thread (it costs a second per run)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.release import release_flow
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        result: dict[str, Any] = release_flow(str(root.resolve()), sources)
+    return result
+
+
+@app.callback()
+def _group() -> None:
+    """csedata: validated, versioned releases of published statistics on child sexual
+    exploitation offenses, sentencing and enforcement."""
+
+
+@app.command("release")
+def release_command(
+    root: RootOption = Path("."),
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+) -> None:
+    """Extract, validate and write a new release into processed/ if anything changed."""
+    _quiet_prefect(verbose)
+    try:
+        outcome = run_release(root, source)
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    work = f"{outcome['extracted']} sources extracted, {outcome['cached']} from cache"
+    if outcome["status"] == "unchanged":
+        typer.echo(
+            f"up to date: release {outcome['version']} at {outcome['path']} "
+            f"({work}; nothing written)"
+        )
+    else:
+        typer.echo(
+            f"wrote release {outcome['version']} at {outcome['path']} "
+            f"({outcome['observations']} observations; {work})"
+        )

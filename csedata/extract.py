@@ -1,0 +1,248 @@
+"""One extraction mechanism for every source: tables and prose figures from a spec.
+
+Each observation keeps its provenance: the quote (``text[char_start:char_end]``)
+and the exact value text inside it (``text[value_start:value_end]``). Both are
+checked again by the schema, so a release cannot hold a value its quote lacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from csedata.errors import CsedataError
+from csedata.numbers import NumberError, Reading, read_number
+from csedata.registry import Source
+from csedata.spec import Context, FigureSpec, Spec, TableSpec
+from csedata.text import find_exactly, place, slug
+
+Observation = dict[str, Any]
+
+# A spec may give a read number a more precise unit, never a different one:
+# a bare "14" in "average age of entry ... is 14" is years; "422%" of growth
+# is a percent change, not a share of a universe.
+REFINEMENTS = {
+    ("count", "years"),
+    ("count", "months"),
+    ("count", "percent"),
+    ("percent", "percent_change"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    text: str  # without the line ending
+
+    def cells(self) -> list[tuple[int, str]]:
+        """(offset, text) of each tab-separated cell, offsets into the raw text."""
+        out, offset = [], self.start
+        for cell in self.text.split("\t"):
+            out.append((offset, cell))
+            offset += len(cell) + 1
+        return out
+
+
+def _lines(text: str) -> list[Line]:
+    lines, offset = [], 0
+    for raw in text.splitlines(keepends=True):
+        lines.append(Line(offset, raw.rstrip("\r\n")))
+        offset += len(raw)
+    return lines
+
+
+def _read(text: str, value_text: str, offset: int, where: str) -> Reading:
+    try:
+        return read_number(value_text)
+    except NumberError as exc:
+        raise CsedataError(where, f"{exc} at {place(text, offset)}") from exc
+
+
+class _Builder:
+    """Fills the shared columns of every observation of one source."""
+
+    def __init__(self, source: Source, spec: Spec, text: str) -> None:
+        self.source, self.spec, self.text = source, spec, text
+        self.where = f"flows/specs/{source.source_id}.yaml"
+
+    def context(self, own: Context, entry: str) -> dict[str, Any]:
+        # a key the entry sets, even to null, wins over the spec's defaults
+        merged = {
+            key: getattr(own if key in own.model_fields_set else self.spec.defaults, key)
+            for key in ("measure", "universe", "period", "jurisdiction")
+        }
+        merged["jurisdiction"] = merged["jurisdiction"] or self.source.jurisdiction
+        if not merged["measure"]:
+            raise CsedataError(f"{self.where}: {entry}", "no measure (set it here or in defaults)")
+        return merged
+
+    def row(
+        self,
+        *,
+        table_id: str,
+        category: str,
+        label: str,
+        parent: str | None,
+        reading: Reading,
+        context: dict[str, Any],
+        quote: tuple[int, int],
+        value: tuple[int, int],
+        multi_response: bool,
+        entry: str,
+        note: str | None = None,
+        form: str,
+    ) -> Observation:
+        if reading.unit.startswith("percent") and not context["universe"]:
+            raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
+        return {
+            "observation_id": f"{self.source.source_id}/{table_id}/{category}/{reading.unit}",
+            "source_id": self.source.source_id,
+            "table_id": table_id,
+            "form": form,
+            "label": label,
+            "category": category,
+            "parent_category": parent,
+            "measure": context["measure"],
+            "value": reading.value,
+            "unit": reading.unit,
+            "qualifier": reading.qualifier,
+            "universe": context["universe"],
+            "period": context["period"],
+            "jurisdiction": context["jurisdiction"],
+            "multi_response": multi_response,
+            "quote": self.text[quote[0] : quote[1]],
+            "char_start": quote[0],
+            "char_end": quote[1],
+            "value_text": self.text[value[0] : value[1]],
+            "value_start": value[0],
+            "value_end": value[1],
+            "note": note,
+        }
+
+
+def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
+    entry = f"tables ({table.table_id})"
+    where = f"{b.where}: {entry}"
+    lines = _lines(b.text)
+    titles = [
+        i
+        for i, ln in enumerate(lines)
+        if "\t" in ln.text and ln.text.split("\t")[0].strip() == table.title
+    ]
+    if len(titles) != 1:
+        raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1")
+    index = titles[0]
+    header = [c.strip() for _, c in lines[index].cells()[1:] if c.strip()]
+    if not header:  # the header is on the next line, under the title
+        index += 1
+        header = [c.strip() for _, c in lines[index].cells()[1:]] if index < len(lines) else []
+    if header != list(table.columns):
+        raise CsedataError(
+            where,
+            f"header {header} is not {list(table.columns)} at {place(b.text, lines[index].start)}",
+        )
+    rows: list[Line] = []
+    for line in lines[index + 1 :]:
+        if "\t" not in line.text:
+            break
+        rows.append(line)
+    labels = [ln.text.split("\t")[0].strip() for ln in rows]
+    for pair in table.parents.items():
+        for name in pair:
+            if name not in labels:
+                raise CsedataError(where, f"row {name!r} named in parents is not in the table")
+    if table.total not in labels:
+        raise CsedataError(where, f"total row {table.total!r} is not in the table")
+    context = b.context(table, entry)
+    for line, label in zip(rows, labels, strict=True):
+        cells = line.cells()[1:]
+        if len(cells) != len(table.columns):
+            raise CsedataError(
+                where,
+                f"row {label!r} has {len(cells)} value cells, the header has "
+                f"{len(table.columns)} (columns shifted?) at {place(b.text, line.start)}",
+            )
+        is_total = label == table.total
+        category = "total" if is_total else slug(label)
+        parent = (
+            None if is_total else slug(table.parents[label]) if label in table.parents else "total"
+        )
+        for (offset, cell), (column, unit) in zip(cells, table.columns.items(), strict=True):
+            value_text = cell.strip()
+            start = offset + cell.index(value_text) if value_text else offset
+            reading = _read(b.text, value_text, start, where)
+            if reading.unit != unit:
+                raise CsedataError(
+                    where,
+                    f"row {label!r} column {column!r} reads {value_text!r} as {reading.unit}, "
+                    f"expected {unit} (columns shifted?) at {place(b.text, start)}",
+                )
+            yield b.row(
+                table_id=table.table_id,
+                category=category,
+                label=label,
+                parent=parent,
+                reading=reading,
+                context=context,
+                quote=(line.start, line.start + len(line.text)),
+                value=(start, start + len(value_text)),
+                multi_response=table.responses == "multi" and not is_total,
+                entry=entry,
+                form="table",
+            )
+
+
+def _figure(b: _Builder, fig: FigureSpec) -> Observation:
+    entry = f"figures ({fig.id})"
+    where = f"{b.where}: {entry}"
+    (start,) = find_exactly(b.text, fig.quote, 1, where, "quote")
+    quote = b.text[start : start + len(fig.quote)]
+    (rel,) = find_exactly(quote, fig.value, 1, where, "value")
+    if fig.label not in quote:
+        raise CsedataError(where, f"label {fig.label!r} is not verbatim in the quote")
+    reading = _read(b.text, fig.value, start + rel, where)
+    if fig.unit is not None and (reading.unit, fig.unit) in REFINEMENTS:
+        reading = Reading(reading.value, fig.unit, reading.qualifier)
+    elif fig.unit is not None and fig.unit != reading.unit:
+        raise CsedataError(
+            where,
+            f"value {fig.value!r} reads as {reading.unit}, spec says {fig.unit} "
+            f"at {place(b.text, start + rel)}",
+        )
+    if fig.direction is not None:
+        if reading.unit != "percent_change":
+            raise CsedataError(where, "direction is only for a percent_change")
+        if fig.direction == "decrease":  # "decreased by 35.8%" is a change of -35.8
+            reading = Reading(-reading.value, reading.unit, reading.qualifier)
+    return b.row(
+        table_id=fig.table_id,
+        category=fig.id,
+        label=fig.label,
+        parent=fig.parent,
+        reading=reading,
+        context=b.context(fig, entry),
+        quote=(start, start + len(quote)),
+        value=(start + rel, start + rel + len(fig.value)),
+        multi_response=fig.multi_response,
+        entry=entry,
+        note=fig.note,
+        form="prose",
+    )
+
+
+def extract(source: Source, spec: Spec, text: str) -> list[Observation]:
+    """Every observation the spec declares, in spec order; the first problem raises."""
+    b = _Builder(source, spec, text)
+    rows: list[Observation] = []
+    for table in spec.tables:
+        rows.extend(_table(b, table))
+    rows.extend(_figure(b, fig) for fig in spec.figures)
+    seen: dict[str, Observation] = {}
+    for row in rows:
+        if row["observation_id"] in seen:
+            raise CsedataError(
+                b.where, f"two entries give observation_id {row['observation_id']!r}"
+            )
+        seen[row["observation_id"]] = row
+    return rows

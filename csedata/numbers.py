@@ -1,0 +1,186 @@
+"""Read a number as the sources print it: digits, words, ratios, scales, qualifiers.
+
+The reader is strict: text it cannot read in full is an error, never a guess,
+because a half-read number ("21.7" from "21.7 million") is a silent wrong value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+QUALIFIERS: dict[str, str] = {
+    "approximately": "approximate",
+    "about": "approximate",
+    "around": "approximate",
+    "roughly": "approximate",
+    "some": "approximate",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "at least": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "in excess of": "more_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
+    "up to": "at_most",
+    "at most": "at_most",
+}
+
+SMALL: dict[str, int] = {
+    word: i
+    for i, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS: dict[str, int] = {
+    word: 10 * (i + 2)
+    for i, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+SCALES: dict[str, int] = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9}
+DENOMINATORS: dict[str, int] = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "tenth": 10,
+    "tenths": 10,
+}
+UNITS: dict[str, tuple[str, int]] = {
+    "%": ("percent", 1),
+    "percent": ("percent", 1),
+    "per cent": ("percent", 1),
+    "month": ("months", 1),
+    "months": ("months", 1),
+    "year": ("years", 1),
+    "years": ("years", 1),
+    "decade": ("years", 10),
+    "decades": ("years", 10),
+}
+
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number read from text: value in the unit's base, unit and qualifier."""
+
+    value: float
+    unit: str
+    qualifier: str
+
+
+class NumberError(ValueError):
+    """The text is not a number this reader understands, in full."""
+
+
+def _strip_qualifier(text: str) -> tuple[str, str]:
+    low = text.lower()
+    for phrase in sorted(QUALIFIERS, key=len, reverse=True):
+        if low.startswith(phrase + " "):
+            return QUALIFIERS[phrase], text[len(phrase) + 1 :].strip()
+    return "exact", text
+
+
+def _words_to_int(words: list[str]) -> int:
+    """Cardinal number words ("twenty-five", "a hundred", "one thousand two hundred")."""
+    if not words:
+        raise NumberError("no number")
+    total, current, seen = 0, 0, False
+    for i, word in enumerate(words):
+        if word == "a" and i == 0 and len(words) > 1:
+            current, seen = 1, True
+        elif word in SMALL:
+            current += SMALL[word]
+            seen = True
+        elif word in TENS:
+            current += TENS[word]
+            seen = True
+        elif word == "hundred" and seen:
+            current *= 100
+        elif word in ("thousand", "million", "billion") and seen:
+            total += current * SCALES[word]
+            current = 0
+        else:
+            raise NumberError(f"not a number word: {word!r}")
+    return total + current
+
+
+def _split_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-]+", text.lower()) if w and w != "and"]
+
+
+def _read_magnitude(text: str) -> tuple[float, str]:
+    """The number and what follows it (the unit text), scales applied."""
+    match = _DIGITS.match(text)
+    if match:
+        value = float(match.group().replace(",", ""))
+        rest = text[match.end() :].strip()
+        # "21.7 million": a scale word directly after the digits
+        first, _, remainder = rest.partition(" ")
+        if first.lower() in SCALES and first.lower() != "hundred":
+            return value * SCALES[first.lower()], remainder.strip()
+        return value, rest
+    words = _split_words(text)
+    # the longest leading run of number words; the remainder is the unit
+    for cut in range(len(words), 0, -1):
+        try:
+            value_int = _words_to_int(words[:cut])
+        except NumberError:
+            continue
+        return float(value_int), " ".join(words[cut:])
+    raise NumberError(f"no number at the start of {text!r}")
+
+
+def _read_ratio(text: str) -> float | None:
+    """Shares in words as percentage points: "one in three", "two-thirds", "half"."""
+    words = _split_words(text)
+    if len(words) == 3 and words[1] in ("in", "out-of"):
+        return 100 * float(Fraction(_words_or_digits(words[0]), _words_or_digits(words[2])))
+    if len(words) == 4 and words[1:3] == ["out", "of"]:
+        return 100 * float(Fraction(_words_or_digits(words[0]), _words_or_digits(words[3])))
+    if words and words[-1] in DENOMINATORS:
+        numerator = 1 if len(words) == 1 or words[:-1] == ["a"] else _words_to_int(words[:-1])
+        return 100 * float(Fraction(numerator, DENOMINATORS[words[-1]]))
+    return None
+
+
+def _words_or_digits(word: str) -> int:
+    return int(word) if word.isdigit() else _words_to_int([word])
+
+
+def read_number(text: str) -> Reading:
+    """Read the whole of ``text`` as one number, or raise NumberError.
+
+    Percent is returned in percentage points (47.1, not 0.471); shares written as
+    ratios ("one in three") are percentage points too; a decade is 10 years.
+    """
+    cleaned = " ".join(text.replace("\u00a0", " ").split())
+    if not cleaned:
+        raise NumberError("empty number text")
+    qualifier, body = _strip_qualifier(cleaned)
+    ratio = _read_ratio(body)
+    if ratio is not None:
+        return Reading(ratio, "percent", qualifier)
+    if body.lower() in ("a decade", "a year", "a month"):
+        unit, factor = UNITS[body.lower()[2:]]
+        return Reading(float(factor), unit, qualifier)
+    if body.lower() == "a dozen":
+        return Reading(12.0, "count", qualifier)
+    value, rest = _read_magnitude(body)
+    rest = rest.lstrip("-").strip().lower()
+    if not rest:
+        return Reading(value, "count", qualifier)
+    if rest in UNITS:
+        unit, factor = UNITS[rest]
+        return Reading(value * factor, unit, qualifier)
+    raise NumberError(f"cannot read {rest!r} after the number in {text!r}")

@@ -1,0 +1,66 @@
+"""The plain functions the release flow calls, one per stage.
+
+Extraction results are cached on content: the raw file's sha256, the spec, the
+shared patterns and the extraction code. Same content, same key, no work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from csedata import parquet
+from csedata.extract import extract
+from csedata.ledger import ledger
+from csedata.registry import Source, read_text
+from csedata.spec import SPEC_DIR, load_patterns, load_spec, spec_path
+from schemas import LEDGER, OBSERVATIONS, frame
+
+CACHE = Path(".cache") / "extract"
+CODE_DIR = Path(__file__).parent
+
+
+def code_digest() -> str:
+    """Digest of the package's code: a change to any module invalidates the cache."""
+    h = hashlib.sha256()
+    for path in sorted(CODE_DIR.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(root: Path, source: Source) -> str:
+    h = hashlib.sha256()
+    h.update(source.model_dump_json().encode())
+    for path in (spec_path(root, source.source_id), root / SPEC_DIR / "_patterns.yaml"):
+        h.update(path.read_bytes() if path.is_file() else b"missing")
+    h.update(code_digest().encode())
+    return h.hexdigest()[:32]
+
+
+def extract_source(root: Path, source: Source) -> tuple[Path, bool]:
+    """Directory holding this source's observations and ledger; True if cached.
+
+    The directory appears in one rename, so a crash leaves no half-written entry.
+    """
+    target = root / CACHE / f"{source.source_id}-{cache_key(root, source)}"
+    if (target / "observations.parquet").is_file():
+        return target, True
+    text = read_text(root, source)
+    spec = load_spec(root, source.source_id)
+    observations = extract(source, spec, text)
+    tokens = ledger(source.source_id, source.file, text, spec, load_patterns(root), observations)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        parquet.write(frame(OBSERVATIONS, observations), tmp / "observations.parquet")
+        parquet.write(frame(LEDGER, tokens), tmp / "ledger.parquet")
+        os.rename(tmp, target)
+    except OSError:
+        if not (target / "observations.parquet").is_file():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target, False

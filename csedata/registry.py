@@ -1,0 +1,130 @@
+"""The registry of raw sources (raw/sources.yaml): load, validate, read checked text.
+
+A raw file is evidence, so no byte of it reaches extraction unless its size and
+sha256 match the registry: a changed file is refused, never silently used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from csedata.errors import CsedataError
+
+REGISTRY = Path("raw") / "sources.yaml"
+
+
+class Kind(StrEnum):
+    primary_statistics = "primary_statistics"
+    news = "news"
+    press_release = "press_release"
+    advocacy = "advocacy"
+
+
+class Source(BaseModel):
+    """One registered raw document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    file: str = Field(min_length=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    bytes: int = Field(gt=0)
+    publisher: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    published: str | None = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    url: str | None = Field(pattern=r"^https?://\S+$")
+    accessed: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    kind: Kind
+    jurisdiction: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+
+    @field_validator("file")
+    @classmethod
+    def _inside_raw(cls, value: str) -> str:
+        path = Path(value)
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError(f"path {value!r} is outside raw/")
+        return value
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or "entry"
+    if err["type"] == "missing":
+        return f"field '{field}' is missing"
+    return f"field '{field}': {err['msg']}"
+
+
+def load_registry(root: Path) -> dict[str, Source]:
+    """All sources by id, each entry validated; the first problem is raised."""
+    path = root / REGISTRY
+    where = str(REGISTRY)
+    if not path.is_file():
+        raise CsedataError(where, "registry file not found")
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f":{mark.line + 1}" if mark is not None else ""
+        raise CsedataError(where + place, "not valid YAML") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise CsedataError(where, "expected a mapping with a 'sources' list")
+    sources: dict[str, Source] = {}
+    for index, entry in enumerate(data["sources"], start=1):
+        label = f"{where}: entry {index}"
+        if isinstance(entry, dict) and isinstance(entry.get("source_id"), str):
+            label += f" ({entry['source_id']})"
+        try:
+            source = Source.model_validate(entry)
+        except ValidationError as exc:
+            raise CsedataError(label, _first_error(exc)) from exc
+        if source.source_id in sources:
+            raise CsedataError(label, f"duplicate source_id {source.source_id!r}")
+        sources[source.source_id] = source
+    if not sources:
+        raise CsedataError(where, "no sources registered")
+    return sources
+
+
+def select(sources: dict[str, Source], ids: list[str] | None) -> dict[str, Source]:
+    """The named sources (all when ``ids`` is empty); an unknown id is an error."""
+    if not ids:
+        return sources
+    unknown = [i for i in ids if i not in sources]
+    if unknown:
+        raise CsedataError(str(REGISTRY), f"unknown source id {unknown[0]!r}")
+    return {i: sources[i] for i in ids}
+
+
+def read_bytes(root: Path, source: Source) -> bytes:
+    """The raw file's bytes, after checking size and sha256 against the registry."""
+    path = root / "raw" / source.file
+    where = f"raw/{source.file}"
+    if not path.is_file():
+        raise CsedataError(where, f"raw file for source {source.source_id!r} is missing")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != source.sha256:
+        raise CsedataError(
+            where,
+            f"sha256 {digest[:12]}… does not match the registry's {source.sha256[:12]}… "
+            f"(the raw file changed; register a new snapshot instead of editing it)",
+        )
+    if len(data) != source.bytes:
+        raise CsedataError(where, f"size {len(data)} bytes, registry says {source.bytes}")
+    return data
+
+
+def read_text(root: Path, source: Source) -> str:
+    """The checked raw file decoded as UTF-8; offsets in the release index this text."""
+    data = read_bytes(root, source)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CsedataError(f"raw/{source.file}", f"byte {exc.start} is not UTF-8") from exc

@@ -1,0 +1,158 @@
+"""Extraction specs: what to take from each source, kept as data in flows/specs/.
+
+One YAML file per source declares its tables, its prose figures and the number
+tokens it deliberately leaves out. The models here only check the shape of that
+data; the meaning (does the quote still match?) is checked against the raw text
+by csedata.extract and csedata.ledger.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from csedata.errors import CsedataError
+
+SPEC_DIR = Path("flows") / "specs"
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+UNIT = Literal["count", "percent", "percent_change", "months", "years"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Context(_Strict):
+    """What a statistic is about; set per table or figure, defaults per spec."""
+
+    measure: str | None = None
+    universe: str | None = None
+    period: str | None = None
+    jurisdiction: str | None = None
+
+
+class TableSpec(Context):
+    """A tab-separated table: title line, header row, one row per category."""
+
+    table_id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    columns: dict[str, UNIT]
+    total: str
+    responses: Literal["exclusive", "multi"]
+    parents: dict[str, str] = Field(default_factory=dict)
+
+
+class FigureSpec(Context):
+    """A figure in prose: an exact quote (found once) and the value text inside it."""
+
+    id: str = Field(pattern=SLUG)
+    table_id: str = Field(pattern=SLUG)
+    quote: str = Field(min_length=1)
+    value: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    unit: UNIT | None = None
+    parent: str | None = Field(default=None, pattern=SLUG)
+    multi_response: bool = False
+    direction: Literal["increase", "decrease"] | None = None  # percent_change only
+    note: str | None = None
+
+
+class Exclusion(_Strict):
+    """Number tokens left out on purpose: every token inside ``within``."""
+
+    within: str = Field(min_length=1)
+    reason: Literal[
+        "year",
+        "event-date",
+        "case-story",
+        "contact",
+        "section",
+        "restated",
+        "period-length",
+        "statutory-rule",
+        "name",
+        "non-statistical",
+    ]
+    note: str | None = None
+    count: int = Field(default=1, ge=1)
+
+
+class Spec(_Strict):
+    source_id: str = Field(pattern=SLUG)
+    defaults: Context = Context()
+    tables: list[TableSpec] = Field(default_factory=list)
+    figures: list[FigureSpec] = Field(default_factory=list)
+    exclude: list[Exclusion] = Field(default_factory=list)
+
+
+class PatternExclusion(_Strict):
+    pattern: str
+    reason: str
+    note: str
+
+
+class Patterns(_Strict):
+    """Exclusions that hold in every source (years, phone numbers, sections)."""
+
+    exclude_patterns: list[PatternExclusion]
+
+
+def spec_path(root: Path, source_id: str) -> Path:
+    return root / SPEC_DIR / f"{source_id}.yaml"
+
+
+def _load_yaml(path: Path, where: str) -> Any:
+    if not path.is_file():
+        raise CsedataError(where, "spec file not found")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f":{mark.line + 1}" if mark is not None else ""
+        raise CsedataError(where + place, "not valid YAML") from exc
+
+
+def _describe(exc: ValidationError, data: Any) -> str:
+    err = exc.errors()[0]
+    loc = err["loc"]
+    # name the entry by its id where there is one: "figures[3] (prepubescent-victims)"
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            parts[-1] += f"[{key}]"
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            ident = node.get("id") or node.get("table_id") if isinstance(node, dict) else None
+            if ident:
+                parts[-1] += f" ({ident})"
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    field = ".".join(parts) or "spec"
+    return f"{field}: {'missing' if err['type'] == 'missing' else err['msg']}"
+
+
+def load_spec(root: Path, source_id: str) -> Spec:
+    path = spec_path(root, source_id)
+    where = str(path.relative_to(root))
+    data = _load_yaml(path, where)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        raise CsedataError(where, _describe(exc, data)) from exc
+    if spec.source_id != source_id:
+        raise CsedataError(where, f"source_id {spec.source_id!r} does not match the file name")
+    return spec
+
+
+def load_patterns(root: Path) -> Patterns:
+    path = root / SPEC_DIR / "_patterns.yaml"
+    where = str(path.relative_to(root))
+    data = _load_yaml(path, where)
+    try:
+        return Patterns.model_validate(data)
+    except ValidationError as exc:
+        raise CsedataError(where, _describe(exc, data)) from exc
