@@ -1,7 +1,8 @@
 """The plain functions the release flow calls, one per stage.
 
-Extraction results are cached on content: the raw file's sha256, the spec, the
-shared patterns and the extraction code. Same content, same key, no work.
+Extraction results are cached on content: the registry entry (whose sha256 the
+raw file must match), the spec, the shared patterns and the extraction code.
+Same content, same key, no work; the raw file is still checked every run.
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ def extract_source(root: Path, source: Source) -> tuple[Path, bool]:
 
     The directory appears in one rename, so a crash leaves no half-written entry.
     """
+    text = read_text(root, source)  # verifies the raw file on every run, cached or not
     target = root / CACHE / f"{source.source_id}-{cache_key(root, source)}"
     if (target / "observations.parquet").is_file():
         return target, True
-    text = read_text(root, source)
     spec = load_spec(root, source.source_id)
     observations = extract(source, spec, text)
     tokens = ledger(source.source_id, source.file, text, spec, load_patterns(root), observations)

@@ -1,0 +1,161 @@
+"""The release flow end to end, on Prefect's own engine (ephemeral API)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from csedata.cli import run_release
+from csedata.errors import CsedataError
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder with its sha256: a release must never change."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_release_then_rerun_then_change(project: Path) -> None:
+    first = run_release(project, None)
+    assert first["status"] == "written"
+    assert first["version"] == "1.0.0"
+    release = project / "processed" / "1.0.0"
+    assert (project / "processed" / "LATEST").read_text().strip() == "1.0.0"
+
+    # the manifest's checksums and row counts describe the files as written
+    manifest = json.loads((release / "manifest.json").read_text())
+    for rel, entry in manifest["files"].items():
+        path = release / rel
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+        assert pq.read_metadata(path).num_rows == entry["rows"]
+    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
+    assert {s["source_id"]: s["sha256"] for s in registry} == {
+        sid: s["sha256"] for sid, s in manifest["sources"].items()
+    }
+
+    # pyarrow sees the column descriptions; DuckDB reads the same rows
+    table = pq.read_table(release / "observations.parquet")
+    assert b"percentage points" in table.schema.field("value").metadata[b"description"]
+    con = duckdb.connect()
+    path = str(release / "observations.parquet")
+    n, smartphone = con.execute(
+        "select count(*), max(value) filter (where observation_id = "
+        "'ussc-2021-production/method-of-production/smartphone-or-tablet/count') "
+        f"from '{path}'"
+    ).fetchone()  # type: ignore[misc]
+    assert n == table.num_rows == first["observations"]
+    assert smartphone == 241
+    sources = pq.read_table(release / "sources.parquet").to_pandas()
+    assert len(sources) == 5
+    assert {"source_id", "sha256", "title", "publisher", "url", "published"} <= set(sources.columns)
+    shaped = pq.read_table(
+        release / "tables" / "ussc-2021-production" / "method-of-production.parquet"
+    ).to_pandas()
+    assert shaped.set_index("label").loc["Smartphone or Tablet", ["n", "percent"]].tolist() == [
+        241,
+        47.1,
+    ]
+
+    # nothing changed: nothing written, and the earlier release is untouched
+    before = snapshot(project / "processed")
+    again = run_release(project, None)
+    assert again["status"] == "unchanged"
+    assert again["version"] == "1.0.0"
+    assert again["extracted"] == 0
+    assert snapshot(project / "processed") == before
+
+    # a changed spec (one figure fewer) gives a new major version, old one intact
+    spec_file = project / "flows" / "specs" / "advocacy-fact-page.yaml"
+    spec = yaml.safe_load(spec_file.read_text())
+    removed = spec["figures"].pop()
+    spec.setdefault("exclude", []).append(
+        {"within": removed["quote"], "reason": "non-statistical", "note": "test"}
+    )
+    spec_file.write_text(yaml.safe_dump(spec, allow_unicode=True))
+    third = run_release(project, None)
+    assert third["status"] == "written"
+    assert third["version"] == "2.0.0"
+    assert (project / "processed" / "LATEST").read_text().strip() == "2.0.0"
+    assert {k: v for k, v in snapshot(project / "processed").items() if k.startswith("1.0.0")} == {
+        k: v for k, v in before.items() if k.startswith("1.0.0")
+    }
+
+
+def _corrupt_byte(project: Path) -> str:
+    path = project / "raw" / "ussc-2021-10-production-offenses-overview.txt"
+    data = bytearray(path.read_bytes())
+    data[data.index(b"241")] = ord("3")
+    path.write_bytes(bytes(data))
+    return "raw/ussc-2021-10-production-offenses-overview.txt: sha256"
+
+
+def _remove_file(project: Path) -> str:
+    (project / "raw" / "advocacy-child-pornography-fact-page.txt").unlink()
+    return "raw/advocacy-child-pornography-fact-page.txt: raw file for source"
+
+
+def _edit_registry(project: Path, index: int, **changes: object) -> None:
+    path = project / "raw" / "sources.yaml"
+    data = yaml.safe_load(path.read_text())
+    for key, value in changes.items():
+        if value is None:
+            del data["sources"][index][key]
+        else:
+            data["sources"][index][key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+def _missing_field(project: Path) -> str:
+    _edit_registry(project, 1, publisher=None)
+    return "raw/sources.yaml: entry 2 (itemp-2021-production): field 'publisher' is missing"
+
+
+def _outside_raw(project: Path) -> str:
+    _edit_registry(project, 0, file="../../etc/passwd")
+    return "raw/sources.yaml: entry 1 (ussc-2021-production): field 'file'"
+
+
+@pytest.mark.parametrize("breaker", [_corrupt_byte, _remove_file, _missing_field, _outside_raw])
+def test_bad_input_writes_nothing(project: Path, breaker: object) -> None:
+    run_release(project, None)
+    before = snapshot(project / "processed")
+    expected = breaker(project)  # type: ignore[operator]
+    with pytest.raises(CsedataError) as caught:
+        run_release(project, None)
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+    assert snapshot(project / "processed") == before
+
+
+def test_unknown_source_id(project: Path) -> None:
+    with pytest.raises(CsedataError, match="unknown source id 'nope'"):
+        run_release(project, ["nope"])
+    assert not (project / "processed" / "LATEST").exists()
+
+
+def test_cli_reports_one_line_and_exit_code(project: Path) -> None:
+    """The console command as a user runs it: one line on stderr, exit 1, no release."""
+    _corrupt_byte(project)
+    done = subprocess.run(
+        [sys.executable, "-m", "csedata", "release", "--root", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: raw/ussc-2021-10-production-offenses-overview.txt: sha256")
+    assert not (project / "processed" / "LATEST").exists()
