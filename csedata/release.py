@@ -97,6 +97,16 @@ def _bump(previous: str | None, old: pd.DataFrame | None, new: pd.DataFrame) -> 
     return f"{major}.{minor}.{patch + 1}"
 
 
+def _write_extras(staging: Path, extras: dict[str, bytes]) -> dict[str, dict[str, object]]:
+    files: dict[str, dict[str, object]] = {}
+    for rel, data in sorted(extras.items()):
+        path = staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        files[rel] = {"sha256": parquet.sha256(path), "bytes": len(data)}
+    return files
+
+
 def _write_tables(staging: Path, frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]]:
     files: dict[str, dict[str, object]] = {}
     named = {f"{name}.parquet": (df, SCHEMAS[name]) for name, df in frames.items()}
@@ -128,8 +138,17 @@ def _replace_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def publish(root: Path, frames: dict[str, pd.DataFrame], lock_sha256: str | None) -> Outcome:
-    """Write the release unless it equals the latest; return what happened."""
+def publish(
+    root: Path,
+    frames: dict[str, pd.DataFrame],
+    lock_sha256: str | None,
+    extras: dict[str, bytes] | None = None,
+) -> Outcome:
+    """Write the release unless its tables equal the latest's; return what happened.
+
+    ``extras`` are further files of the release (relative path -> bytes), such as
+    reports; they are listed in the manifest but do not decide whether it changed.
+    """
     processed = root / PROCESSED
     with release_lock(root):
         previous = latest_version(root)
@@ -137,13 +156,15 @@ def publish(root: Path, frames: dict[str, pd.DataFrame], lock_sha256: str | None
         try:
             files = _write_tables(staging, frames)
             if previous is not None:
-                old = read_manifest(root, previous)
-                if old.get("files") == files:
+                old_files = read_manifest(root, previous).get("files")
+                assert isinstance(old_files, dict)
+                if {k: v for k, v in old_files.items() if k.endswith(".parquet")} == files:
                     return Outcome("unchanged", previous, processed / previous, previous)
                 old_obs = pd.read_parquet(processed / previous / "observations.parquet")
             else:
                 old_obs = None
             version = _bump(previous, old_obs, frames["observations"])
+            files.update(_write_extras(staging, extras or {}))
             target = processed / version
             if target.exists():
                 raise CsedataError(

@@ -11,8 +11,9 @@ import pytest
 # Prefect reads these when first imported: no network, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
 REPO = Path(__file__).resolve().parent.parent
+# One Prefect database per checkout: parallel checkouts never share a SQLite file.
+os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))
 
 
 @pytest.fixture
