@@ -23,6 +23,7 @@ RootOption = Annotated[
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect reads these at import: no network, and only our one-line errors."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
 
 

@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 # One Prefect database per checkout: parallel checkouts never share a SQLite file.
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+# The first start migrates a new database; 20 s (the default) is too short on 2 busy cores.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
 @pytest.fixture
