@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,17 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     return root
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """One Prefect API server (temporary database) for every flow test of the session.
+
+    Subprocesses (the CLI as a user runs it) get its address in PREFECT_API_URL, so
+    no second server ever writes to the same SQLite file.
+    """
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield str(PREFECT_API_URL.value())
