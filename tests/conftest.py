@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 REPO = Path(__file__).resolve().parent.parent
 # One Prefect database per checkout: parallel checkouts never share a SQLite file.
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes one level
 
 
 @pytest.fixture
