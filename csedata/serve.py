@@ -68,6 +68,17 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     raise CsedataError(str(log), f"prefect server not healthy after {STARTUP_SECONDS:.0f} s")
 
 
+def _check_shared(api: str) -> None:
+    """The server PREFECT_API_URL names must answer before anything is served."""
+    try:
+        status = httpx.get(f"{api}/health", timeout=10).status_code
+    except httpx.HTTPError as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise CsedataError("PREFECT_API_URL", f"no Prefect API answers at {api}: {reason}") from exc
+    if status != 200:
+        raise CsedataError("PREFECT_API_URL", f"{api}/health answered HTTP {status}")
+
+
 def _stop(server: subprocess.Popen[bytes]) -> None:
     """Stop the server's process group (it runs uvicorn in children): TERM, then KILL."""
     for sig, wait in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 10.0)):
@@ -137,6 +148,8 @@ def serve(root: Path, cron: str, port: int | None) -> None:
     check_cron(cron)
     load_registry(root)  # a broken project fails now, not at the first scheduled run
     shared = os.environ.get("PREFECT_API_URL")
+    if shared:
+        _check_shared(shared)
     server = nullcontext(shared) if shared else local_server(root, port or free_port())
     with server as api:
         os.environ["PREFECT_API_URL"] = api  # the runs' processes inherit it

@@ -131,3 +131,11 @@ def test_bad_schedule_is_one_line(project: Path) -> None:
     assert done.exit_code == 1
     assert done.stderr == "error: --cron: 'every monday' is not a valid cron expression\n"
     assert not (project / SERVER_HOME).exists()  # nothing started
+
+
+def test_unreachable_shared_server_is_one_line(project: Path) -> None:
+    api = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
+    done = CliRunner().invoke(app, ["serve", "--root", str(project)], env={"PREFECT_API_URL": api})
+    assert done.exit_code == 1
+    assert done.stderr.startswith(f"error: PREFECT_API_URL: no Prefect API answers at {api}: ")
+    assert done.stderr.count("\n") == 1
