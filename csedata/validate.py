@@ -114,7 +114,7 @@ def _result(
 
 @dataclass(frozen=True)
 class _SchemaCheck:
-    key: str  # how pandera's failure cases name it, see _case_key
+    key: str  # how pandera's failure cases name it, see _case_keys
     name: str
     description: str
 
@@ -147,16 +147,17 @@ def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
     return out
 
 
-def _case_key(case: pd.Series) -> str:
-    frame = case["schema_context"] == "DataFrameSchema"
-    if pd.notna(case["check_number"]):
-        return f"{'frame' if frame else case['column']}:{int(case['check_number'])}"
-    check = str(case["check"])
-    if check.startswith("dtype("):
-        check = "dtype"
-    if frame or check not in ("dtype", "not_nullable", "field_uniqueness"):
-        return f"frame:{check}"
-    return f"{case['column']}:{check}"
+def _case_keys(cases: pd.DataFrame) -> pd.Series:
+    """Which listed check each of pandera's failure cases belongs to (see _schema_checks)."""
+    frame = cases["schema_context"] == "DataFrameSchema"
+    column = cases["column"].astype(str)
+    check = cases["check"].astype(str)
+    check = check.mask(check.str.startswith("dtype("), "dtype")
+    numbered = cases["check_number"].notna()
+    number = pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1).astype(int)
+    own = ~frame & check.isin(["dtype", "not_nullable", "field_uniqueness"])
+    owner = column.where(~frame & (numbered | own), "frame")
+    return owner + ":" + number.astype(str).where(numbered, check)
 
 
 def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote]]:
@@ -180,7 +181,7 @@ def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
         if len(cases):
-            cases = cases.assign(key=cases.apply(_case_key, axis=1))
+            cases = cases.assign(key=_case_keys(cases))
             # a frame check fails once per column of a failing row: keep one per row
             cases = cases.drop_duplicates(["key", "index"])
         listed = _schema_checks(schema)
@@ -193,14 +194,17 @@ def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         for check in listed:
             mine = cases[cases["key"] == check.key] if len(cases) else cases
             failures = []
+            # a frame check's failure case is one column of the row: name the row instead
+            whole_row = check.key.startswith("frame:") and check.key[6:].isdigit()
             for case in mine.head(LISTED).itertuples(index=False):
                 where, quotes = _row_where(name, df, getattr(case, "index", None))
+                found = "" if whole_row else f" Found {case.failure_case!r}."
                 failures.append(
                     Failure(
                         severity="error",
                         where=where,
-                        message=f"{check.description} Found {case.failure_case!r}.",
-                        values={"found": str(case.failure_case)},
+                        message=check.description + found,
+                        values={} if whole_row else {"found": str(case.failure_case)},
                         quotes=quotes,
                     )
                 )

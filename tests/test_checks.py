@@ -57,16 +57,20 @@ def obs_row(
     }
 
 
-def table(rows: list[tuple[str, float, str, str | None]], total: float = 512, multi: bool = False):  # type: ignore[no-untyped-def]
+def table(
+    rows: list[tuple[str, float, str, str | None]], total: float = 512, multi: bool = False
+) -> pd.DataFrame:
     """A printed table: total row, then (category, n, printed %, parent) rows."""
     out = [
         obs_row("total", f"{total:,.0f}", total, "count"),
         obs_row("total", "100.0%", 100.0, "percent"),
     ]
     for category, n, pct, parent in rows:
-        kw = {"parent": parent or "total", "multi": multi}
-        out.append(obs_row(category, f"{n:,.0f}", n, "count", **kw))  # type: ignore[arg-type]
-        out.append(obs_row(category, pct, float(pct.rstrip("%")), "percent", **kw))  # type: ignore[arg-type]
+        parent = parent or "total"
+        out.append(obs_row(category, f"{n:,.0f}", n, "count", parent=parent, multi=multi))
+        out.append(
+            obs_row(category, pct, float(pct.rstrip("%")), "percent", parent=parent, multi=multi)
+        )
     return frame(OBSERVATIONS, out)
 
 

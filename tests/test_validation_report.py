@@ -228,3 +228,21 @@ def test_html_report_in_headless_chromium(
     taken = _chromium(["--window-size=1280,1600", f"--screenshot={shot}", page.as_uri()], tmp_path)
     assert taken.returncode == 0, taken.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_quote_without_its_value_is_an_error(
+    checked: tuple[Path, dict[str, pd.DataFrame]],
+) -> None:
+    root, frames = checked
+    obs = frames["observations"].copy()
+    smartphone = obs["observation_id"].str.endswith(
+        "method-of-production/smartphone-or-tablet/count"
+    )
+    obs.loc[smartphone, "value_text"] = "421"  # "241" is what the quote holds
+    report = validate.build_report(root, {**frames, "observations": obs})
+    errors = [(c.name, f.where) for c, f in report.failures("error")]
+    row = "row 'ussc-2021-production/method-of-production/smartphone-or-tablet/count'"
+    assert ("quote_holds_value", row) in errors
+    failing = next(c for c in report.checks if c.name == "quote_holds_value")
+    assert failing.status == "failed" and failing.severity == "error" and failing.failed == 1
+    assert failing.failures[0].quotes[0].quote == "Smartphone or Tablet\t241\t47.1%"
