@@ -115,3 +115,38 @@ def serve_command(
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("stopped")
+
+
+@app.command("validate")
+def validate_command(
+    root: RootOption = Path("."),
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the report [default: <root>/.cache/validation]."),
+    ] = None,
+) -> None:
+    """Run every check and write the validation report; write no release. Exit 1 on any error."""
+    from csedata.report import SEVERITIES, headline
+    from csedata.validate import check_project, first_error, render, write_report
+
+    try:
+        report = check_project(root, source)
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    folder = write_report(render(report), out or root / ".cache" / "validation")
+    typer.echo(f"checked {headline(report)}")
+    for severity in SEVERITIES:
+        for check, failure in report.failures(severity):
+            typer.echo(
+                f"  {severity}: {check.name} ({check.source_id or 'cross-source'}, "
+                f"{failure.where}): {failure.message}"
+            )
+    typer.echo(f"report: {folder / 'report.html'} (also report.md, report.json)")
+    error = first_error(report)
+    if error is not None:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1)

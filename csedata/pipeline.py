@@ -14,13 +14,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 import schemas
 from csedata import parquet
 from csedata.extract import extract
 from csedata.ledger import ledger
-from csedata.registry import Source, read_text
+from csedata.registry import Source, load_registry, read_text
 from csedata.spec import SPEC_DIR, load_patterns, load_spec, spec_path
-from schemas import LEDGER, OBSERVATIONS, frame
+from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
 
 CACHE = Path(".cache") / "extract"
 CODE_DIRS = (Path(__file__).parent, Path(schemas.__file__).parent)
@@ -68,3 +70,18 @@ def extract_source(root: Path, source: Source) -> tuple[Path, bool]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target, False
+
+
+def assemble(root: Path, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
+    """The release's tables from the sources' extracted parts (folders of extract_source)."""
+    sources = load_registry(root)
+    registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
+    return {
+        "observations": pd.concat(
+            [pd.read_parquet(Path(p) / "observations.parquet") for p in parts], ignore_index=True
+        ),
+        "sources": registry,
+        "ledger": pd.concat(
+            [pd.read_parquet(Path(p) / "ledger.parquet") for p in parts], ignore_index=True
+        ),
+    }

@@ -1,23 +1,31 @@
 """Extraction specs: what to take from each source, kept as data in flows/specs/.
 
-One YAML file per source declares its tables, its prose figures and the number
-tokens it deliberately leaves out. The models here only check the shape of that
-data; the meaning (does the quote still match?) is checked against the raw text
-by csedata.extract and csedata.ledger.
+One YAML file per source declares its tables, its prose figures, the number
+tokens it deliberately leaves out, the relations its figures must bear out
+(``checks:``) and the inconsistencies a reviewer traced to the source itself.
+The models here only check the shape of that data; the meaning (does the quote
+still match? do the figures agree?) is checked against the raw text by
+csedata.extract and csedata.ledger, and against the numbers by csedata.validate.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from csedata.errors import CsedataError
 
 SPEC_DIR = Path("flows") / "specs"
+CROSS_SOURCE = "_cross_source.yaml"
+M = TypeVar("M", bound=BaseModel)
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_PART = r"[a-z0-9]+(-[a-z0-9]+)*"
+# a figure of this spec ("production-offenders-fy2005"), or a table cell
+# "table-id/category/unit"; in _cross_source.yaml each is prefixed "source-id:"
+REF = rf"^({_PART}:)?{_PART}(/{_PART}/[a-z_]+)?$"
 UNIT = Literal["count", "percent", "percent_change", "months", "years"]
 
 
@@ -80,12 +88,88 @@ class Exclusion(_Strict):
     count: int = Field(default=1, ge=1)
 
 
+Ref = Annotated[str, Field(pattern=REF)]
+
+
+class _Declared(_Strict):
+    """A relation between figures that the numbers must bear out (see csedata.relations)."""
+
+    id: str = Field(pattern=SLUG)
+    note: str | None = None
+
+
+class SameFigure(_Declared):
+    """Figures that state one quantity, in one unit or in months and years."""
+
+    kind: Literal["same"]
+    figures: list[Ref] = Field(min_length=2)
+
+
+class Change(_Declared):
+    """A percent change and the two end points it was computed from."""
+
+    kind: Literal["change"]
+    start: Ref
+    end: Ref
+    change: Ref
+
+
+class Share(_Declared):
+    """A share of a whole: part / whole x 100; with no part, some whole count must give it."""
+
+    kind: Literal["share"]
+    whole: Ref
+    share: Ref
+    part: Ref | None = None
+
+
+class Exclusive(_Declared):
+    """Shares of one universe that exclude one another: they sum to 100."""
+
+    kind: Literal["exclusive"]
+    shares: list[Ref] = Field(min_length=2)
+
+
+Relation = Annotated[SameFigure | Change | Share | Exclusive, Field(discriminator="kind")]
+
+
+def _unique_ids(relations: list[Relation]) -> list[Relation]:
+    ids = [r.id for r in relations]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ValueError(f"id {twice[0]!r} is declared twice")
+    return relations
+
+
+class Inconsistency(_Strict):
+    """A check the source itself fails, reviewed: reported as a warning, not an error.
+
+    ``check`` is a declared relation's id or the name of a table check
+    (csedata.checks), then with the ``table_id`` and ``category`` it fails on.
+    """
+
+    check: str = Field(pattern=SLUG)
+    table_id: str | None = Field(default=None, pattern=SLUG)
+    category: str | None = Field(default=None, pattern=SLUG)
+    note: str = Field(min_length=1)
+
+
 class Spec(_Strict):
     source_id: str = Field(pattern=SLUG)
     defaults: Context = Context()
     tables: list[TableSpec] = Field(default_factory=list)
     figures: list[FigureSpec] = Field(default_factory=list)
     exclude: list[Exclusion] = Field(default_factory=list)
+    checks: list[Relation] = Field(default_factory=list)
+    inconsistencies: list[Inconsistency] = Field(default_factory=list)
+
+    _checks_unique = field_validator("checks")(_unique_ids)
+
+
+class CrossSource(_Strict):
+    """Relations between figures of different sources (flows/specs/_cross_source.yaml)."""
+
+    checks: list[Relation] = Field(default_factory=list)
 
 
 class PatternExclusion(_Strict):
@@ -148,11 +232,22 @@ def load_spec(root: Path, source_id: str) -> Spec:
     return spec
 
 
-def load_patterns(root: Path) -> Patterns:
-    path = root / SPEC_DIR / "_patterns.yaml"
+def _load_model(root: Path, name: str, model: type[M]) -> M:
+    path = root / SPEC_DIR / name
     where = str(path.relative_to(root))
     data = _load_yaml(path, where)
     try:
-        return Patterns.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise CsedataError(where, _describe(exc, data)) from exc
+
+
+def load_patterns(root: Path) -> Patterns:
+    return _load_model(root, "_patterns.yaml", Patterns)
+
+
+def load_cross_source(root: Path) -> CrossSource:
+    """The cross-source relations; none when the file does not exist."""
+    if not (root / SPEC_DIR / CROSS_SOURCE).is_file():
+        return CrossSource()
+    return _load_model(root, CROSS_SOURCE, CrossSource)

@@ -1,64 +1,585 @@
-"""Check the assembled tables against their schemas and against each other.
+"""Run every check over the assembled tables and build the validation report.
 
-Every failure becomes one line naming the table, the row (by its id) and the
-check, so a reviewer can find it without reading a traceback.
+The checks: the pandera schemas of the released tables (each of their checks
+listed, passed or not), the references between them, the arithmetic of
+csedata.checks, and the relations the specs declare (csedata.relations). A
+source's spec may list, under ``inconsistencies:``, failures a reviewer traced
+to the source itself: those are warnings, everything else that fails is an
+error, and a listed inconsistency that no longer occurs is an error too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 import pandera.errors as pe
+import pandera.pandas as pa
 
+from csedata import checks, pipeline, relations
 from csedata.errors import CsedataError
+from csedata.registry import load_registry, select
+from csedata.report import (
+    LISTED,
+    Chart,
+    ChartRow,
+    CheckResult,
+    Failure,
+    Kind,
+    Quote,
+    Report,
+    Severity,
+    Status,
+    markdown,
+    summarize,
+)
+from csedata.report_html import html
+from csedata.spec import Exclusive, Spec, load_cross_source, load_spec
 from schemas import SCHEMAS
 
+TITLE = "csedata validation report"
 ROW_KEYS = {"observations": "observation_id", "sources": "source_id", "ledger": "char_start"}
+REPORT_FILES = ("report.json", "report.md", "report.html")
+CHARTS, CHART_ROWS = 200, 50
 
 
-def _schema_failures(name: str, df: pd.DataFrame) -> list[str]:
-    try:
-        SCHEMAS[name].validate(df, lazy=True)
-    except pe.SchemaErrors as exc:
-        lines = []
-        for case in exc.failure_cases.itertuples(index=False):
-            index = getattr(case, "index", None)
-            row = ""
-            if index is not None and not pd.isna(index) and int(index) in df.index:
-                key = ROW_KEYS[name]
-                row = f" row {key}={df.loc[int(index), key]!r}"
-                if name == "ledger":
-                    row = f" row {df.loc[int(index), 'source_id']!s}@{df.loc[int(index), key]!s}"
-            column = f" column {case.column!r}" if isinstance(case.column, str) else ""
-            lines.append(
-                f"{name}{row}{column}: check {case.check} failed (value {case.failure_case!r})"
+def _quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
+    """The quotes of these observations, each passage once."""
+    out: list[Quote] = []
+    seen: set[tuple[str, int, int]] = set()
+    for row in dict.fromkeys(rows):
+        r: Any = obs.loc[row]
+        key = (str(r["source_id"]), int(r["char_start"]), int(r["char_end"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            Quote(
+                source_id=key[0],
+                observation_id=str(r["observation_id"]),
+                label=str(r["label"]),
+                value_text=str(r["value_text"]),
+                quote=str(r["quote"]),
+                char_start=key[1],
+                char_end=key[2],
             )
-        return lines
-    return []
+        )
+    return out
 
 
-def _reference_failures(frames: dict[str, pd.DataFrame]) -> list[str]:
-    lines = []
-    known = set(frames["sources"]["source_id"])
-    for name in ("observations", "ledger"):
-        for sid in sorted(set(frames[name]["source_id"]) - known):
-            lines.append(f"{name}: source_id {sid!r} is not in sources")
-    ids = set(frames["observations"]["observation_id"])
-    extracted = frames["ledger"]["observation_id"].dropna()
-    for oid in sorted(set(extracted) - ids):
-        lines.append(f"ledger: observation_id {oid!r} is not in observations")
-    return lines
+def _result(
+    *,
+    id: str,
+    name: str,
+    kind: Kind,
+    description: str,
+    default: Severity,
+    checked: int,
+    errors: int,
+    warnings: int,
+    failures: list[Failure],
+    source_id: str | None = None,
+    table_id: str | None = None,
+    note: str | None = None,
+    skipped: bool = False,
+) -> CheckResult:
+    severity: Severity = "error" if errors else "warning" if warnings else default
+    status: Status = "skipped" if skipped else "failed" if errors or warnings else "passed"
+    return CheckResult(
+        id=id,
+        name=name,
+        kind=kind,
+        description=description,
+        severity=severity,
+        status=status,
+        source_id=source_id,
+        table_id=table_id,
+        checked=checked,
+        failed=errors + warnings,
+        errors=errors,
+        warnings=warnings,
+        failures=failures[:LISTED],
+        note=note,
+    )
 
 
-def failures(frames: dict[str, pd.DataFrame]) -> list[str]:
-    """All problems found, one line each; empty when the tables can be released."""
-    lines: list[str] = []
+# --- schemas ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SchemaCheck:
+    key: str  # how pandera's failure cases name it, see _case_keys
+    name: str
+    description: str
+
+
+def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
+    """Every check pandera runs for this schema, so passed ones can be listed too."""
+    out = [_SchemaCheck("frame:column_in_dataframe", "columns-present", "Every column is there.")]
+    if schema.strict:
+        out.append(_SchemaCheck("frame:column_in_schema", "no-extra-columns", "No other columns."))
+    if schema.ordered:
+        out.append(_SchemaCheck("frame:column_ordered", "column-order", "Columns in order."))
+    if schema.unique:
+        fields = ", ".join(schema.unique)
+        out.append(
+            _SchemaCheck(
+                "frame:multiple_fields_uniqueness", "unique-rows", f"({fields}) is unique."
+            )
+        )
+    for i, check in enumerate(schema.checks):
+        out.append(_SchemaCheck(f"frame:{i}", check.name, check.error or check.name))
+    for col, spec in schema.columns.items():
+        out.append(_SchemaCheck(f"{col}:dtype", f"{col}.dtype", f"{col} is {spec.dtype}."))
+        if not spec.nullable:
+            out.append(_SchemaCheck(f"{col}:not_nullable", f"{col}.present", f"{col} is set."))
+        if spec.unique:
+            out.append(_SchemaCheck(f"{col}:field_uniqueness", f"{col}.unique", f"{col} unique."))
+        for i, check in enumerate(spec.checks):
+            name = check.name if check.name != "<lambda>" else f"check-{i}"
+            out.append(_SchemaCheck(f"{col}:{i}", f"{col}.{name}", f"{col}: {check.error or name}"))
+    return out
+
+
+def _case_keys(cases: pd.DataFrame) -> pd.Series:
+    """Which listed check each of pandera's failure cases belongs to (see _schema_checks)."""
+    frame = cases["schema_context"] == "DataFrameSchema"
+    column = cases["column"].astype(str)
+    check = cases["check"].astype(str)
+    check = check.mask(check.str.startswith("dtype("), "dtype")
+    numbered = cases["check_number"].notna()
+    number = pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1).astype(int)
+    own = ~frame & check.isin(["dtype", "not_nullable", "field_uniqueness"])
+    owner = column.where(~frame & (numbered | own), "frame")
+    return owner + ":" + number.astype(str).where(numbered, check)
+
+
+def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote]]:
+    if index is None or pd.isna(index) or index not in df.index:
+        return f"table {name}", []
+    row: Any = df.loc[index]
+    if name == "observations":
+        return f"row {row['observation_id']!r}", _quotes(df, [index])
+    if name == "ledger":
+        return f"token {row['token']!r} at {row['source_id']}@{row['char_start']}", []
+    return f"row {row[ROW_KEYS[name]]!r}", []
+
+
+def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    results: list[CheckResult] = []
     for name, df in frames.items():
-        lines.extend(_schema_failures(name, df))
-    return lines + _reference_failures(frames)
+        schema = SCHEMAS[name]
+        cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
+        try:
+            schema.validate(df, lazy=True)
+        except pe.SchemaErrors as exc:
+            cases = exc.failure_cases
+        if len(cases):
+            cases = cases.assign(key=_case_keys(cases))
+            # a frame check fails once per column of a failing row: keep one per row
+            cases = cases.drop_duplicates(["key", "index"])
+        listed = _schema_checks(schema)
+        known = {c.key for c in listed}
+        listed += [
+            _SchemaCheck(k, k.split(":", 1)[1], "A pandera check.")
+            for k in dict.fromkeys(cases["key"] if len(cases) else [])
+            if k not in known
+        ]
+        for check in listed:
+            mine = cases[cases["key"] == check.key] if len(cases) else cases
+            failures = []
+            # a frame check's failure case is one column of the row: name the row instead
+            whole_row = check.key.startswith("frame:") and check.key[6:].isdigit()
+            for case in mine.head(LISTED).itertuples(index=False):
+                where, quotes = _row_where(name, df, getattr(case, "index", None))
+                found = "" if whole_row else f" Found {case.failure_case!r}."
+                failures.append(
+                    Failure(
+                        severity="error",
+                        where=where,
+                        message=check.description + found,
+                        values={} if whole_row else {"found": str(case.failure_case)},
+                        quotes=quotes,
+                    )
+                )
+            results.append(
+                _result(
+                    id=f"schema:{name}:{check.key}",
+                    name=check.name,
+                    kind="schema",
+                    description=check.description,
+                    default="error",
+                    checked=len(df),
+                    errors=len(mine),
+                    warnings=0,
+                    failures=failures,
+                    table_id=name,
+                )
+            )
+    return results
 
 
-def require_valid(frames: dict[str, pd.DataFrame]) -> None:
-    problems = failures(frames)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise CsedataError("validation", problems[0] + more)
+def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    """Rows that point at another table point at a row that is there."""
+    sources, obs, ledger = frames["sources"], frames["observations"], frames["ledger"]
+    pairs = [
+        ("observations", obs["source_id"], sources["source_id"], "source_id is in sources"),
+        ("ledger", ledger["source_id"], sources["source_id"], "source_id is in sources"),
+        (
+            "ledger",
+            ledger["observation_id"].dropna(),
+            obs["observation_id"],
+            "observation_id is in observations",
+        ),
+    ]
+    results = []
+    for name, refs, targets, description in pairs:
+        missing = refs[~refs.isin(targets)]
+        failures = [
+            Failure(
+                severity="error",
+                where=f"table {name}",
+                message=f"{description}: {value!r} is not",
+                values={"found": str(value)},
+                quotes=[],
+            )
+            for value in missing.drop_duplicates().head(LISTED)
+        ]
+        results.append(
+            _result(
+                id=f"reference:{name}:{refs.name}",
+                name=f"{name}.{refs.name}-reference",
+                kind="schema",
+                description=f"{name}: {description}.",
+                default="error",
+                checked=len(refs),
+                errors=len(missing),
+                warnings=0,
+                failures=failures,
+                table_id=name,
+            )
+        )
+    return results
+
+
+# --- arithmetic and declared relations --------------------------------------
+
+
+class _Reviews:
+    """The inconsistencies the specs list as reviewed, and which of them were met."""
+
+    def __init__(self, specs: dict[str, Spec]) -> None:
+        self.entries = [(sid, e) for sid, spec in specs.items() for e in spec.inconsistencies]
+        self.used: set[int] = set()
+
+    def note(self, source_id: str, check: str) -> str | None:
+        """The note of a declared check's listed inconsistency, if it has one."""
+        for i, (sid, e) in enumerate(self.entries):
+            if sid == source_id and e.check == check:
+                self.used.add(i)
+                return e.note
+        return None
+
+    def mask(self, d: pd.DataFrame, check: str) -> tuple[pd.Series, pd.Series]:
+        """Which failing rows of a check's result are reviewed, and the note for each."""
+        reviewed = pd.Series(False, index=d.index)
+        notes = pd.Series(None, index=d.index, dtype=object)
+        for i, (sid, e) in enumerate(self.entries):
+            if e.check != check:
+                continue
+            hit = ~d["ok"] & (d["source_id"] == sid) & ~reviewed
+            if e.table_id is not None:
+                hit &= d["table_id"] == e.table_id
+            if e.category is not None:
+                hit &= d["category"] == e.category
+            if hit.any():
+                self.used.add(i)
+                reviewed |= hit
+                notes[hit] = e.note
+        return reviewed, notes
+
+    def results(self) -> list[CheckResult]:
+        out = []
+        for i, (sid, e) in enumerate(self.entries):
+            at = ", ".join(p for p in (e.table_id, e.category) if p)
+            where = f"inconsistency {e.check}" + (f" ({at})" if at else "")
+            stale = i not in self.used
+            failure = Failure(
+                severity="error",
+                where=where,
+                message="listed as a reviewed inconsistency, but the check does not fail "
+                "there (fixed, renamed or never there): remove or correct the entry",
+                values={},
+                quotes=[],
+                table_id=e.table_id,
+                category=e.category,
+                note=e.note,
+            )
+            out.append(
+                _result(
+                    id=f"review:{sid}:{i}",
+                    name="reviewed-inconsistency-occurs",
+                    kind="review",
+                    description="An inconsistency a spec lists as reviewed still occurs.",
+                    default="error",
+                    checked=1,
+                    errors=int(stale),
+                    warnings=0,
+                    failures=[failure] if stale else [],
+                    source_id=sid,
+                    table_id=e.table_id,
+                    note=f"{where}: {e.note}",
+                )
+            )
+        return out
+
+
+def _table_results(obs: pd.DataFrame, reviews: _Reviews) -> list[CheckResult]:
+    prepared = checks.prepare(obs)
+    results = []
+    for check in checks.CHECKS:
+        d = check.run(obs, prepared)
+        d["category"] = obs.loc[d["row"], "category"].to_numpy()
+        reviewed, notes = reviews.mask(d, check.name)
+        d["error"] = ~d["ok"] & ~reviewed
+        d["warning"] = ~d["ok"] & reviewed
+        d["note"] = notes
+        for sid, g in d.groupby("source_id", sort=False)[["ok", "error", "warning"]]:
+            rows = d.loc[g.index]
+            failures = []
+            for _, f in rows[~rows["ok"]].head(LISTED).iterrows():
+                tid = f["table_id"]
+                message, values, quoted = check.explain(f, obs)
+                failures.append(
+                    Failure(
+                        severity="error" if f["error"] else "warning",
+                        where=f"table {tid}, row {obs.at[f['row'], 'label']!r}",
+                        message=message,
+                        values=values,
+                        quotes=_quotes(obs, quoted),
+                        table_id=str(tid),
+                        category=str(f["category"]),
+                        note=f["note"] if isinstance(f["note"], str) else None,
+                    )
+                )
+            results.append(
+                _result(
+                    id=f"table:{check.name}:{sid}",
+                    name=check.name,
+                    kind="table",
+                    description=check.description,
+                    default="error",
+                    checked=len(g),
+                    errors=int(g["error"].sum()),
+                    warnings=int(g["warning"].sum()),
+                    failures=failures,
+                    source_id=str(sid),
+                )
+            )
+    return results
+
+
+def _relation_results(
+    obs: pd.DataFrame, outcomes: list[relations.Outcome], reviews: _Reviews
+) -> list[CheckResult]:
+    results = []
+    for o in outcomes:
+        r, cross = o.relation, o.scope == relations.CROSS
+        note = None
+        if o.status == "failed" and not cross:
+            note = reviews.note(o.scope, r.id)
+        severity: Severity = "warning" if o.status == "failed" and (cross or note) else "error"
+        failures = []
+        if o.status in ("failed", "unusable"):
+            failures.append(
+                Failure(
+                    severity=severity,
+                    where=f"{r.kind} check {r.id}",
+                    message=o.message,
+                    values=o.values,
+                    quotes=_quotes(obs, o.rows),
+                    note=note,
+                )
+            )
+        failed = o.status in ("failed", "unusable")
+        results.append(
+            _result(
+                id=f"{'cross' if cross else 'declared'}:{o.scope}:{r.id}",
+                name=r.id,
+                kind="cross-source" if cross else "declared",
+                description=f"{r.kind}: {type(r).__doc__ or ''}".strip(),
+                default="warning" if cross else "error",
+                checked=0 if o.status == "skipped" else 1,
+                errors=int(failed and severity == "error"),
+                warnings=int(failed and severity == "warning"),
+                failures=failures,
+                source_id=None if cross else o.scope,
+                note=o.message if o.status == "skipped" else r.note,
+                skipped=o.status == "skipped",
+            )
+        )
+    return results
+
+
+# --- charts ------------------------------------------------------------------
+
+
+def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
+    """Per source table, its shares and, where they exclude one another, their sum.
+
+    A page is for reading: past CHARTS tables or CHART_ROWS rows a table, the
+    rest is counted in the chart's note rather than drawn.
+    """
+    shares = obs[(obs["unit"] == "percent") & (obs["category"] != "total")]
+    shares = shares.assign(
+        top=shares["parent_category"].isna() | (shares["parent_category"] == "total"),
+        declared=shares["observation_id"].isin(exclusive),
+    )
+    charts: list[Chart] = []
+    for (sid, tid), g in shares.groupby(["source_id", "table_id"], sort=False):
+        if len(charts) == CHARTS:
+            break
+        if (g["form"] == "table").all():
+            summed = g[g["top"]]
+            note = (
+                "multi-response: the rows overlap, so the shares may sum past 100%"
+                if summed["multi_response"].any()
+                else "the top-level shares exclude one another: expected to sum to 100%"
+            )
+        elif g["declared"].any():
+            summed, note = g[g["declared"]], "declared exclusive: expected to sum to 100%"
+        else:
+            summed, note = g.iloc[:0], "shares of different things: not summed"
+        if len(g) > CHART_ROWS:
+            note += f"; the first {CHART_ROWS} of {len(g)} rows are drawn"
+        rows = [
+            ChartRow(
+                label=r["label"],
+                value=r["value"],
+                multi_response=r["multi_response"],
+                level=0 if r["top"] else 1,
+            )
+            for r in g.head(CHART_ROWS).to_dict("records")
+        ]
+        total = float(summed["value"].sum()) if len(summed) else None
+        charts.append(
+            Chart(source_id=str(sid), table_id=str(tid), rows=rows, total=total, total_note=note)
+        )
+    return charts
+
+
+def _exclusive_ids(obs: pd.DataFrame, outcomes: list[relations.Outcome]) -> set[str]:
+    rows = [i for o in outcomes if isinstance(o.relation, Exclusive) for i in o.rows]
+    return set(obs.loc[rows, "observation_id"])
+
+
+# --- the report ---------------------------------------------------------------
+
+
+def build_report(root: Path, frames: dict[str, pd.DataFrame]) -> Report:
+    """Every check over the assembled tables; raises only for an unreadable spec."""
+    source_ids = [str(s) for s in frames["sources"]["source_id"]]
+    specs = {sid: load_spec(root, sid) for sid in source_ids}
+    for sid, spec in specs.items():
+        taken = sorted({r.id for r in spec.checks} & checks.NAMES)
+        if taken:
+            raise CsedataError(
+                f"flows/specs/{sid}.yaml", f"checks: id {taken[0]!r} names a table check"
+            )
+    declared = [(sid, r) for sid, spec in specs.items() for r in spec.checks]
+    declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
+    obs = frames["observations"]
+    reviews = _Reviews(specs)
+    outcomes = relations.weigh_all(obs, declared, source_ids)
+    results = _schema_results(frames) + _reference_results(frames)
+    results += _table_results(obs, reviews)
+    results += _relation_results(obs, outcomes, reviews)
+    results += reviews.results()
+    return Report(
+        title=TITLE,
+        sources=dict(zip(frames["sources"]["source_id"], frames["sources"]["file"], strict=True)),
+        observations=len(obs),
+        summary=summarize(results),
+        checks=results,
+        charts=_charts(obs, _exclusive_ids(obs, outcomes)),
+    )
+
+
+def check_project(root: Path, sources: list[str] | None) -> Report:
+    """Extract (from the cache where it can) and check, without Prefect and without a release."""
+    registry = select(load_registry(root), sources)
+    ids = sorted(registry)
+    parts = [str(pipeline.extract_source(root, registry[i])[0]) for i in ids]
+    return build_report(root, pipeline.assemble(root, ids, parts))
+
+
+def first_error(report: Report) -> CsedataError | None:
+    """The first error as a one-line CsedataError naming the file, table, row and check."""
+    errors = report.failures("error")
+    if not errors:
+        return None
+    check, failure = errors[0]
+    source = check.source_id or (failure.quotes[0].source_id if failure.quotes else None)
+    where = f"raw/{report.sources[source]} ({source})" if source in report.sources else "validation"
+    at = f" at char {failure.quotes[0].char_start}" if failure.quotes else ""
+    more = report.summary.errors - 1
+    return CsedataError(
+        where,
+        f"{failure.where}{at}: check {check.name} failed: {failure.message}"
+        + (
+            f" (and {more} more {'error' if more == 1 else 'errors'}; see the report)"
+            if more
+            else ""
+        ),
+    )
+
+
+def require_valid(report: Report) -> None:
+    error = first_error(report)
+    if error is not None:
+        raise error
+
+
+def render(report: Report) -> dict[str, bytes]:
+    """The report's files by name: JSON, Markdown and one self-contained HTML page."""
+    return {
+        "report.json": report.to_json().encode(),
+        "report.md": markdown(report).encode(),
+        "report.html": html(report).encode(),
+    }
+
+
+def write_report(files: dict[str, bytes], folder: Path) -> Path:
+    """Write the files into folder, each replaced in one step; return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / name)
+    return folder
+
+
+def store_report(root: Path, files: dict[str, bytes]) -> Path:
+    """Keep the files under .cache/validation/runs/<digest>/, a folder that never changes."""
+    digest = hashlib.sha256(b"".join(files[name] for name in REPORT_FILES)).hexdigest()[:16]
+    target = root / ".cache" / "validation" / "runs" / digest
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        try:
+            write_report(files, tmp)
+            os.rename(tmp, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target

@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from csedata import parquet, pipeline, release, summary, validate
 from csedata.errors import CsedataError
 from csedata.refresh import after_change, refresh_sources
 from csedata.registry import load_registry, select
-from schemas import SOURCES, frame
+from csedata.report import headline, table_rows
+from csedata.validate import REPORT_FILES
 
 
 @task(name="refresh-sources")
@@ -37,32 +37,33 @@ def extract_source(root: str, source_id: str) -> dict[str, Any]:
     return {"source_id": source_id, "path": str(path), "cached": cached}
 
 
-def _assemble(root: str, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
-    sources = load_registry(Path(root))
-    registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
-    return {
-        "observations": pd.concat(
-            [pd.read_parquet(Path(p) / "observations.parquet") for p in parts], ignore_index=True
-        ),
-        "sources": registry,
-        "ledger": pd.concat(
-            [pd.read_parquet(Path(p) / "ledger.parquet") for p in parts], ignore_index=True
-        ),
-    }
-
-
 @task(name="validate")
-def validate_release(root: str, source_ids: list[str], parts: list[str]) -> int:
-    frames = _assemble(root, source_ids, parts)
-    validate.require_valid(frames)
-    return len(frames["observations"])
+def validate_release(root: str, source_ids: list[str], parts: list[str]) -> dict[str, Any]:
+    """Run every check, publish the report as artifacts, then stop the flow on an error."""
+    frames = pipeline.assemble(Path(root), source_ids, parts)
+    report = validate.build_report(Path(root), frames)
+    files = validate.render(report)
+    folder = validate.store_report(Path(root), files)
+    create_markdown_artifact(
+        key="validation-report", markdown=files["report.md"].decode(), description=headline(report)
+    )
+    create_table_artifact(
+        key="validation-checks", table=table_rows(report), description=headline(report)
+    )
+    validate.require_valid(report)
+    return {"observations": len(frames["observations"]), "report": str(folder)}
 
 
 @task(name="publish")
-def publish_release(root: str, source_ids: list[str], parts: list[str]) -> dict[str, Any]:
-    frames = _assemble(root, source_ids, parts)
+def publish_release(
+    root: str, source_ids: list[str], parts: list[str], report: str
+) -> dict[str, Any]:
+    frames = pipeline.assemble(Path(root), source_ids, parts)
     lock = Path(root) / "uv.lock"
-    outcome = release.publish(Path(root), frames, parquet.sha256(lock) if lock.is_file() else None)
+    extras = {f"validation/{name}": (Path(report) / name).read_bytes() for name in REPORT_FILES}
+    outcome = release.publish(
+        Path(root), frames, parquet.sha256(lock) if lock.is_file() else None, extras
+    )
     return {
         "status": outcome.status,
         "version": outcome.version,
@@ -87,11 +88,11 @@ def release_flow(
     try:
         extracted = [extract_source(root, source_id) for source_id in ids]
         parts = [e["path"] for e in extracted]
-        rows = validate_release(root, ids, parts)
-        outcome = publish_release(root, ids, parts)
+        checked = validate_release(root, ids, parts)
+        outcome = publish_release(root, ids, parts, checked["report"])
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
-    outcome["observations"] = rows
+    outcome["observations"] = checked["observations"]
     outcome["extracted"] = sum(not e["cached"] for e in extracted)
     outcome["cached"] = sum(e["cached"] for e in extracted)
     outcome["refresh"] = refreshed

@@ -1,0 +1,324 @@
+"""Arithmetic checks over observations: do the numbers a source prints agree?
+
+A printed number stands for an interval, not a point: "47.1%" is anything from
+47.05 to 47.15, "21.7 million" from 21.65 to 21.75 million, "more than 5,400"
+has no upper end. Two numbers agree when their intervals can meet, so the
+tolerance of every check follows from the precision the source printed, never
+from a fixed guess. A missing value has no interval and never agrees.
+
+Each check is vectorized over the whole frame (masks, groupby, merge; no loop
+over rows) and returns one row per subject it checked: ``row`` (the index label
+of the observation it is about), ``ok`` and the values a reviewer needs. The
+same checks are pandera checks (``CONSISTENCY``) for use on any observations
+frame; the validation report (csedata.validate) calls them directly because it
+also lists the checks that passed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
+
+SLACK = 1e-9  # relative: float division must not turn an exact match into a miss
+KEY = ["source_id", "table_id"]
+_NUMBER = r"(?P<int>\d[\d,]*)(?:\.(?P<dec>\d+))?"
+_UPPER_ONLY = ["less_than", "at_most", "nearly"]
+_LOWER_ONLY = ["more_than", "at_least"]
+# the smallest value each unit allows: shares and counts cannot be negative,
+# a fall cannot exceed 100%
+MINIMUM = {"count": 0.0, "percent": 0.0, "months": 0.0, "years": 0.0, "percent_change": -100.0}
+
+
+def _printed(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The first number printed in each text and its count of decimals (NaN if none)."""
+    found = pc.extract_regex(pa_arrow.array(text, type=pa_arrow.string()), pattern=_NUMBER)
+    digits = pc.replace_substring(pc.struct_field(found, "int"), ",", "")
+    decimals = pc.struct_field(found, "dec")
+    fraction = pc.if_else(pc.equal(decimals, ""), "0", decimals)
+    number = pc.cast(pc.binary_join_element_wise(digits, fraction, "."), pa_arrow.float64())
+    return (
+        pd.Series(number.to_numpy(zero_copy_only=False), index=text.index),
+        pd.Series(pc.utf8_length(decimals).to_numpy(zero_copy_only=False), index=text.index),
+    )
+
+
+def bounds(obs: pd.DataFrame) -> pd.DataFrame:
+    """``lo``, ``hi`` and ``half`` (the printed rounding) of every value; NaN if unknown.
+
+    A count printed as a whole number ("512", "eight") is exact; any other
+    number is rounded at its last printed digit, scaled like its value
+    ("21.7 million": half a digit is 50,000). A value without digits other than
+    a count ("one in three", "a decade") and an approximate one ("about 41")
+    have no known interval.
+    """
+    printed, decimals = _printed(obs["value_text"])
+    ratio = (obs["value"] / printed).where(printed > 0, 1.0).abs()
+    scale = 10.0 ** np.round(np.log10(ratio.astype(float)))
+    half = (0.5 * 10.0 ** (-decimals.fillna(0)) * scale).mask(printed.isna())
+    whole_count = (obs["unit"] == "count") & ((decimals == 0) & (scale == 1) | printed.isna())
+    half = half.where(~whole_count, 0.0)
+    value = obs["value"]
+    lo, hi = value - half, value + half
+    qualifier = obs["qualifier"]
+    lo = lo.where(~qualifier.isin(_UPPER_ONLY), -np.inf)
+    hi = hi.where(~qualifier.isin(_LOWER_ONLY), np.inf)
+    unknown = qualifier.eq("approximate") | half.isna()
+    return pd.DataFrame(
+        {"lo": lo.mask(unknown), "hi": hi.mask(unknown), "half": half.mask(unknown)},
+        index=obs.index,
+    )
+
+
+def prepare(obs: pd.DataFrame) -> pd.DataFrame:
+    """What every check needs per row: the interval, and integer keys to join on.
+
+    ``tab`` numbers the (source, table) pairs, ``cat`` and ``par`` the
+    categories and parent categories in one numbering (-1: no parent), so the
+    checks group and merge on integers rather than strings.
+    """
+    out = bounds(obs)
+    out["tab"] = obs.groupby(KEY, sort=False).ngroup()
+    names = pd.concat([obs["category"], obs["parent_category"]], ignore_index=True)
+    codes, _ = pd.factorize(names)
+    out["cat"], out["par"] = codes[: len(obs)], codes[len(obs) :]
+    return out
+
+
+def at_most(a: Any, b: Any) -> Any:
+    """a <= b allowing for float error; False where either side is missing."""
+    return a <= b + SLACK * (1 + np.abs(b))
+
+
+def meet(lo1: Any, hi1: Any, lo2: Any, hi2: Any) -> Any:
+    """The intervals [lo1, hi1] and [lo2, hi2] share a point (missing: they do not)."""
+    return at_most(lo1, hi2) & at_most(lo2, hi1)
+
+
+def fmt(x: float) -> str:
+    """A number for a reader: thousands separated, at most four decimals, no trailing zeros."""
+    if math.isinf(x):
+        return "unbounded" if x > 0 else "-unbounded"
+    text = f"{x:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def span(lo: float, hi: float) -> str:
+    return fmt(lo) if lo == hi else f"{fmt(lo)} to {fmt(hi)}"
+
+
+_CARRIED = [*KEY, "category", "parent_category", "unit", "value", "multi_response"]
+
+
+def _cells(obs: pd.DataFrame, p: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows under mask, with what the checks read; ``row`` is the observation's label."""
+    m = mask.to_numpy(dtype=bool)
+    columns = {"row": obs.index.to_numpy()[m]}
+    columns |= {c: obs[c].to_numpy()[m] for c in _CARRIED}
+    columns |= {c: p[c].to_numpy()[m] for c in ("lo", "hi", "tab", "cat", "par")}
+    return pd.DataFrame(columns)
+
+
+def percent_matches_count(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """In a printed table, N / total x 100 gives the printed % of each row."""
+    table = obs["form"] == "table"
+    pct = _cells(obs, p, table & (obs["unit"] == "percent"))
+    count = _cells(obs, p, table & (obs["unit"] == "count"))
+    count = count[["tab", "cat", "category", "row", "lo", "hi"]]
+    total = count.loc[count["category"] == "total", ["tab", "row", "lo", "hi"]]
+    d = pct.merge(count.drop(columns="category"), on=["tab", "cat"], suffixes=("", "_n"))
+    d = d.merge(total, on="tab", suffixes=("", "_total"))
+    d["expected_lo"] = 100 * d["lo_n"] / d["hi_total"]
+    d["expected_hi"] = 100 * d["hi_n"] / d["lo_total"]
+    d["ok"] = meet(d["lo"], d["hi"], d["expected_lo"], d["expected_hi"])
+    return d.rename(columns={"row_n": "count_row", "row_total": "total_row"})
+
+
+def _parents(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """Every row as a possible parent: keyed by table, category (as ``par``) and unit."""
+    parents = p[["tab", "cat", "lo", "hi"]].assign(unit=obs["unit"], value=obs["value"])
+    return parents.rename(columns={"cat": "par"}).rename_axis("row").reset_index()
+
+
+def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """Parts that exclude one another (not multi-response) sum to their parent.
+
+    A table's top rows are the parts of its total, so an exclusive table's
+    counts sum to the total and its shares to 100. Each unit sums on its own;
+    a missing part makes the sum missing, so it fails rather than being skipped.
+    """
+    kids = _cells(obs, p, obs["parent_category"].notna() & ~obs["multi_response"])
+    kids["missing"] = kids["value"].isna() | kids["lo"].isna()
+    group = ["tab", "par", "unit"]
+    sums = kids.groupby(group, sort=False).agg(
+        source_id=("source_id", "first"),
+        table_id=("table_id", "first"),
+        parent_category=("parent_category", "first"),
+        parts=("row", "size"),
+        missing=("missing", "sum"),
+        sum=("value", "sum"),
+        sum_lo=("lo", "sum"),
+        sum_hi=("hi", "sum"),
+    )
+    d = sums.reset_index().merge(_parents(obs, p), on=group)
+    d["ok"] = (d["missing"] == 0) & meet(d["sum_lo"], d["sum_hi"], d["lo"], d["hi"])
+    # the parts of each failing whole, for its explanation (failures are few)
+    failed = kids.merge(d.loc[~d["ok"], group], on=group)
+    return d.merge(
+        failed.groupby(group, sort=False)["row"].agg(list).rename("part_rows"),
+        left_on=group,
+        right_index=True,
+        how="left",
+    )
+
+
+def part_within_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """No part exceeds its parent: even in a multi-response table, no count > total."""
+    kids = _cells(obs, p, obs["parent_category"].notna() & obs["unit"].isin(["count", "percent"]))
+    d = kids.merge(_parents(obs, p), on=["tab", "par", "unit"], suffixes=("", "_parent"))
+    d["ok"] = at_most(d["lo"], d["hi_parent"])
+    return d.rename(columns={"row_parent": "parent_row"})
+
+
+def value_in_range(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """No share above 100 or below 0, no negative count or duration, no fall past -100%."""
+    d = _cells(obs, p, pd.Series(True, index=obs.index))
+    d["minimum"] = d["unit"].map(MINIMUM).astype(float)
+    d["maximum"] = np.where(d["unit"] == "percent", 100.0, np.inf)
+    d["ok"] = at_most(d["minimum"], d["value"]) & at_most(d["value"], d["maximum"])
+    return d
+
+
+def parent_exists(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
+    """A row's parent_category names a row of the same table."""
+    d = _cells(obs, p, obs["parent_category"].notna())
+    known = pd.MultiIndex.from_arrays([p["tab"], p["cat"]])
+    d["ok"] = pd.MultiIndex.from_arrays([d["tab"], d["par"]]).isin(known)
+    return d
+
+
+Explanation = tuple[str, dict[str, str], list[int]]  # message, values, rows quoted
+
+
+def _text(obs: pd.DataFrame, row: Any) -> str:
+    return str(obs.at[row, "value_text"])
+
+
+def _explain_percent(d: pd.Series, obs: pd.DataFrame) -> Explanation:
+    n, total, pct = _text(obs, d["count_row"]), _text(obs, d["total_row"]), _text(obs, d["row"])
+    computed = span(d["expected_lo"], d["expected_hi"])
+    return (
+        f"{n} of {total} is {computed}%, printed {pct} (allows {span(d['lo'], d['hi'])})",
+        {"N": n, "total": total, "printed %": pct, "N / total x 100": computed},
+        [int(d["row"]), int(d["count_row"]), int(d["total_row"])],
+    )
+
+
+def _explain_sum(d: pd.Series, obs: pd.DataFrame) -> Explanation:
+    parts = obs.loc[d["part_rows"]]
+    printed = " + ".join(parts["value_text"].astype(str))
+    whole = _text(obs, d["row"])
+    if d["missing"]:
+        message = f"{int(d['missing'])} of {int(d['parts'])} parts have no value ({printed})"
+    else:
+        exact = d["sum_lo"] == d["sum_hi"] and d["lo"] == d["hi"]
+        allows = "" if exact else f" (rounding allows sums of {span(d['sum_lo'], d['sum_hi'])})"
+        message = f"{printed} = {fmt(d['sum'])}, but the whole is {whole}{allows}"
+    values = {"parts": printed, "sum": fmt(d["sum"]), "whole": whole}
+    return message, values, [int(d["row"]), *map(int, parts.index)]
+
+
+def _explain_within(d: pd.Series, obs: pd.DataFrame) -> Explanation:
+    part, whole = _text(obs, d["row"]), _text(obs, d["parent_row"])
+    return (
+        f"the part {part} exceeds its whole {whole}",
+        {"part": part, "whole": whole},
+        [int(d["row"]), int(d["parent_row"])],
+    )
+
+
+def _explain_range(d: pd.Series, obs: pd.DataFrame) -> Explanation:
+    allowed = span(d["minimum"], d["maximum"])
+    return (
+        f"{_text(obs, d['row'])} is outside {allowed} for a {d['unit']}",
+        {"value": fmt(d["value"]), "allowed": allowed},
+        [int(d["row"])],
+    )
+
+
+def _explain_parent(d: pd.Series, obs: pd.DataFrame) -> Explanation:
+    return (
+        f"parent {d['parent_category']!r} is not a row of table {d['table_id']!r}",
+        {"parent_category": str(d["parent_category"])},
+        [int(d["row"])],
+    )
+
+
+@dataclass(frozen=True)
+class FrameCheck:
+    """One arithmetic check: its name, what it asserts, how it runs and explains a failure."""
+
+    name: str
+    description: str
+    run: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
+    explain: Callable[[pd.Series, pd.DataFrame], Explanation]
+
+    def pandera(self) -> pa.Check:
+        """The check as a pandera frame check, one boolean per observation."""
+
+        def rows_ok(df: pd.DataFrame) -> pd.Series:
+            d = self.run(df, prepare(df))
+            ok = pd.Series(True, index=df.index)
+            ok.loc[d.loc[~d["ok"], "row"]] = False
+            return ok
+
+        return pa.Check(rows_ok, name=self.name, error=self.description, ignore_na=False)
+
+
+CHECKS = (
+    FrameCheck(
+        "parent-exists",
+        "A row's parent category is a row of its table.",
+        parent_exists,
+        _explain_parent,
+    ),
+    FrameCheck(
+        "value-in-range",
+        "Shares lie in 0-100; counts and durations are not negative; no fall exceeds 100%.",
+        value_in_range,
+        _explain_range,
+    ),
+    FrameCheck(
+        "percent-matches-count",
+        "N / total x 100 agrees with the printed % at the printed precision.",
+        percent_matches_count,
+        _explain_percent,
+    ),
+    FrameCheck(
+        "parts-sum-to-whole",
+        "Parts that exclude one another sum to their parent (counts to the total, shares to "
+        "100), within the rounding the printed precision allows; a missing part fails.",
+        parts_sum_to_whole,
+        _explain_sum,
+    ),
+    FrameCheck(
+        "part-within-whole",
+        "No part exceeds its parent, multi-response tables included: no count above the total.",
+        part_within_whole,
+        _explain_within,
+    ),
+)
+NAMES = frozenset(c.name for c in CHECKS)
+
+CONSISTENCY = pa.DataFrameSchema(
+    checks=[c.pandera() for c in CHECKS],
+    name="observations-consistency",
+    description="Arithmetic consistency of the observations (csedata.checks).",
+)

@@ -1,0 +1,248 @@
+"""The validation report over the five real sources, and what reviewers see of it."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from csedata import validate
+from csedata.registry import load_registry, read_text
+from csedata.report import Report, markdown
+
+REPO = Path(__file__).resolve().parent.parent
+# the inconsistencies the five sources print, found by reading them: (check, source)
+KNOWN = {
+    ("percent-matches-count", "ussc-2021-production"),  # Other: 11 of 512 printed as 2.2%
+    ("relationship-shares-exclusive", "ussc-2021-production"),  # 60.3 + 35.4 + 7.6 = 103.3
+    ("parts-sum-to-whole", "itemp-2021-production"),  # 981 + 166 + 90 = 1,237 of 1,340
+    ("position-of-trust-of-512", "itemp-2021-production"),  # 60.3% of 512 is 308.7
+    ("young-victims-itemp-ussc", None),  # 60% (itemp) against 61.3% (USSC)
+}
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, pd.DataFrame]]:
+    """A copy of the project and its extracted tables, shared by this module's tests."""
+    root = tmp_path_factory.mktemp("checked")
+    shutil.copytree(REPO / "raw", root / "raw")
+    shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
+    report = validate.check_project(root, None)  # extracts into root/.cache
+    assert report.summary.errors == 0
+    parts = sorted((root / ".cache" / "extract").iterdir())
+    ids = sorted(load_registry(root))
+    by_id = [next(str(p) for p in parts if p.name.startswith(i + "-")) for i in ids]
+    from csedata.pipeline import assemble
+
+    return root, assemble(root, ids, by_id)
+
+
+def test_real_sources_have_no_errors_and_every_known_inconsistency(
+    checked: tuple[Path, dict[str, pd.DataFrame]],
+) -> None:
+    root, frames = checked
+    report = validate.build_report(root, frames)
+    assert report.summary.errors == 0
+    warnings = report.failures("warning")
+    assert {(c.name, c.source_id) for c, _ in warnings} == KNOWN
+    texts = {sid: read_text(root, s) for sid, s in load_registry(root).items()}
+    for check, failure in warnings:
+        # both sides of each inconsistency are quoted, exactly as printed
+        assert len(failure.quotes) >= 2, (check.name, failure)
+        for q in failure.quotes:
+            assert texts[q.source_id][q.char_start : q.char_end] == q.quote
+        assert failure.note or check.kind == "cross-source"
+    # every check that ran is listed, passed ones included, with counts
+    assert report.summary.passed == sum(c.status == "passed" for c in report.checks) > 100
+    assert {c.kind for c in report.checks} == {
+        "schema",
+        "table",
+        "declared",
+        "cross-source",
+        "review",
+    }
+    assert report.summary.warnings == sum(c.warnings for c in report.checks) == len(KNOWN)
+
+
+def _edit_spec(root: Path, source_id: str, edit) -> None:  # type: ignore[no-untyped-def]
+    path = root / "flows" / "specs" / f"{source_id}.yaml"
+    data = yaml.safe_load(path.read_text())
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(
+    checked: tuple[Path, dict[str, pd.DataFrame]], tmp_path: Path
+) -> None:
+    root, frames = checked
+    shutil.copytree(root / "flows", tmp_path / "flows")
+    # drop the review of "Other 2.2%" and review a row that adds up
+    _edit_spec(
+        tmp_path,
+        "ussc-2021-production",
+        lambda d: d["inconsistencies"].__setitem__(
+            0, {**d["inconsistencies"][0], "category": "victim-produced"}
+        ),
+    )
+    report = validate.build_report(tmp_path, frames)
+    errors = {(c.name, f.where) for c, f in report.failures("error")}
+    assert errors == {
+        ("percent-matches-count", "table method-of-production, row 'Other'"),
+        (
+            "reviewed-inconsistency-occurs",
+            "inconsistency percent-matches-count (method-of-production, victim-produced)",
+        ),
+    }
+    error = validate.first_error(report)
+    assert error is not None
+    assert str(error).startswith(
+        "raw/ussc-2021-10-production-offenses-overview.txt (ussc-2021-production): "
+        "table method-of-production, row 'Other' at char "
+    )
+    assert "check percent-matches-count failed: 11 of 512 is 2.1484%, printed 2.2%" in str(error)
+
+
+def test_json_and_markdown_hold_every_check(checked: tuple[Path, dict[str, pd.DataFrame]]) -> None:
+    root, frames = checked
+    report = validate.build_report(root, frames)
+    files = validate.render(report)
+    again = Report.model_validate(json.loads(files["report.json"]))
+    assert again == report
+    md = files["report.md"].decode()
+    assert md == markdown(report)
+    assert md.count("\n| passed |") + md.count("\n| failed |") == report.summary.checks
+    for _, failure in report.failures("warning"):
+        for q in failure.quotes:
+            assert q.quote.replace("\n", " ") in md
+
+
+class _Page(html.parser.HTMLParser):
+    """What a reader sees of the page: text by element id, rows by class, all text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, str] = {}
+        self.rows: dict[str, list[str]] = {}
+        self.external: list[str] = []
+        self.text: list[str] = []
+        self._open: list[tuple[str, str | None, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for name in ("src", "href"):
+            if a.get(name) and not str(a[name]).startswith("#"):
+                self.external.append(str(a[name]))
+        if tag in ("br", "meta", "line", "rect", "link", "img"):
+            return
+        self._open.append((tag, a.get("id"), a.get("class")))
+        self.text.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("br", "meta", "line", "rect", "link", "img") or not self._open:
+            return
+        _, ident, cls = self._open.pop()
+        text = self.text.pop()
+        if self.text:
+            self.text[-1] += text
+        if ident:
+            self.ids[ident] = " ".join(text.split())
+        if tag == "tr" and cls:
+            self.rows.setdefault(cls, []).append(" ".join(text.split()))
+
+    def handle_data(self, data: str) -> None:
+        if self.text:
+            self.text[-1] += data
+
+
+def _chromium(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={cwd / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+@pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="chromium is not installed (Debian package chromium; ./run test installs it as root)",
+)
+def test_html_report_in_headless_chromium(
+    checked: tuple[Path, dict[str, pd.DataFrame]], tmp_path: Path
+) -> None:
+    root, frames = checked
+    # one digit changed in the table: the page must show the error beside the warnings
+    obs = frames["observations"].copy()
+    broken = obs["observation_id"].str.endswith("offender-sexually-contacted-a-victim/count")
+    obs.loc[broken, ["value", "value_text"]] = [362.0, "362"]
+    same_line = obs["quote"] == "Offender sexually contacted a victim\t262\t51.2%"
+    obs.loc[same_line, "quote"] = "Offender sexually contacted a victim\t362\t51.2%"
+    report = validate.build_report(root, {**frames, "observations": obs})
+    page = validate.write_report(validate.render(report), tmp_path / "report") / "report.html"
+
+    dumped = _chromium(["--dump-dom", page.as_uri()], tmp_path)
+    assert dumped.returncode == 0, dumped.stderr
+    dom = _Page()
+    dom.feed(dumped.stdout)
+    assert dom.external == []  # self-contained: nothing to fetch
+    s = report.summary
+    assert dom.ids["count-errors"] == str(s.errors) and s.errors == 2
+    assert dom.ids["count-warnings"] == str(s.warnings)
+    assert dom.ids["count-passed"] == str(s.passed)
+    assert dom.ids["count-checks"] == str(s.checks)
+    assert dom.ids["errors"] == "Errors (2)"
+    assert dom.ids["warnings"] == f"Warnings ({s.warnings})"
+    error_rows = dom.rows["failure error"]
+    assert any(
+        "percent-matches-count" in r
+        and "Offender sexually contacted a victim" in r
+        and "362 of 512 is 70.7031%, printed 51.2%" in r
+        for r in error_rows
+    ), error_rows
+    assert any("981 + 166 + 90 = 1,237" in r for r in dom.rows["failure warning"])
+    assert len(dom.rows["check status-passed"]) == s.passed
+    assert len(dom.rows["check status-failed"]) == s.failed
+    title = "chart-ussc-2021-production-method-of-production"
+    assert dom.ids[title].startswith("ussc-2021-production · method-of-production")
+    assert "Sum 121.3%: multi-response" in dom.ids[title]
+
+    shot = tmp_path / "report.png"
+    taken = _chromium(["--window-size=1280,1600", f"--screenshot={shot}", page.as_uri()], tmp_path)
+    assert taken.returncode == 0, taken.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_quote_without_its_value_is_an_error(
+    checked: tuple[Path, dict[str, pd.DataFrame]],
+) -> None:
+    root, frames = checked
+    obs = frames["observations"].copy()
+    smartphone = obs["observation_id"].str.endswith(
+        "method-of-production/smartphone-or-tablet/count"
+    )
+    obs.loc[smartphone, "value_text"] = "421"  # "241" is what the quote holds
+    report = validate.build_report(root, {**frames, "observations": obs})
+    errors = [(c.name, f.where) for c, f in report.failures("error")]
+    row = "row 'ussc-2021-production/method-of-production/smartphone-or-tablet/count'"
+    assert ("quote_holds_value", row) in errors
+    failing = next(c for c in report.checks if c.name == "quote_holds_value")
+    assert failing.status == "failed" and failing.severity == "error" and failing.failed == 1
+    assert failing.failures[0].quotes[0].quote == "Smartphone or Tablet\t241\t47.1%"
