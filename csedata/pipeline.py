@@ -13,22 +13,24 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from csedata import parquet
 from csedata.extract import extract
 from csedata.ledger import ledger
-from csedata.registry import Source, read_text
+from csedata.registry import Source, load_registry, read_text
 from csedata.spec import SPEC_DIR, load_patterns, load_spec, spec_path
-from schemas import LEDGER, OBSERVATIONS, frame
+from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
 
 CACHE = Path(".cache") / "extract"
 CODE_DIR = Path(__file__).parent
 
 
-def code_digest() -> str:
-    """Digest of the package's code: a change to any module invalidates the cache."""
+def code_digest(dirs: tuple[Path, ...] = (CODE_DIR,)) -> str:
+    """Digest of the modules in ``dirs`` (default: this package): a change to any invalidates."""
     h = hashlib.sha256()
-    for path in sorted(CODE_DIR.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(p for d in dirs for p in d.glob("*.py")):
+        h.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
@@ -65,3 +67,18 @@ def extract_source(root: Path, source: Source) -> tuple[Path, bool]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target, False
+
+
+def assemble(root: Path, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
+    """The release's tables from the sources' extraction directories, in source order."""
+    sources = load_registry(root)
+    registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
+    return {
+        "observations": pd.concat(
+            [pd.read_parquet(Path(p) / "observations.parquet") for p in parts], ignore_index=True
+        ),
+        "sources": registry,
+        "ledger": pd.concat(
+            [pd.read_parquet(Path(p) / "ledger.parquet") for p in parts], ignore_index=True
+        ),
+    }

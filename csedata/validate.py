@@ -10,21 +10,20 @@ import pandas as pd
 import pandera.errors as pe
 
 from csedata.errors import CsedataError
-from schemas import SCHEMAS
-
-ROW_KEYS = {"observations": "observation_id", "sources": "source_id", "ledger": "char_start"}
+from schemas import schema_for
+from schemas.describe import primary_key
 
 
 def _schema_failures(name: str, df: pd.DataFrame) -> list[str]:
     try:
-        SCHEMAS[name].validate(df, lazy=True)
+        schema_for(name).validate(df, lazy=True)
     except pe.SchemaErrors as exc:
         lines = []
         for case in exc.failure_cases.itertuples(index=False):
             index = getattr(case, "index", None)
             row = ""
             if index is not None and not pd.isna(index) and int(index) in df.index:
-                key = ROW_KEYS[name]
+                key = primary_key(schema_for(name))[-1]
                 row = f" row {key}={df.loc[int(index), key]!r}"
                 if name == "ledger":
                     row = f" row {df.loc[int(index), 'source_id']!s}@{df.loc[int(index), key]!s}"

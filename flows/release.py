@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 
 from csedata import parquet, pipeline, release, validate
 from csedata.registry import load_registry, select
-from schemas import SOURCES, frame
 
 
 @task(name="extract-source", task_run_name="extract-{source_id}")
@@ -24,32 +22,30 @@ def extract_source(root: str, source_id: str) -> dict[str, Any]:
     return {"source_id": source_id, "path": str(path), "cached": cached}
 
 
-def _assemble(root: str, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
-    sources = load_registry(Path(root))
-    registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
-    return {
-        "observations": pd.concat(
-            [pd.read_parquet(Path(p) / "observations.parquet") for p in parts], ignore_index=True
-        ),
-        "sources": registry,
-        "ledger": pd.concat(
-            [pd.read_parquet(Path(p) / "ledger.parquet") for p in parts], ignore_index=True
-        ),
-    }
-
-
 @task(name="validate")
 def validate_release(root: str, source_ids: list[str], parts: list[str]) -> int:
-    frames = _assemble(root, source_ids, parts)
+    frames = pipeline.assemble(Path(root), source_ids, parts)
     validate.require_valid(frames)
     return len(frames["observations"])
 
 
 @task(name="publish")
-def publish_release(root: str, source_ids: list[str], parts: list[str]) -> dict[str, Any]:
-    frames = _assemble(root, source_ids, parts)
+def publish_release(
+    root: str, source_ids: list[str], parts: list[str], rebuild_into: str | None = None
+) -> dict[str, Any]:
+    """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
+    frames = pipeline.assemble(Path(root), source_ids, parts)
     lock = Path(root) / "uv.lock"
-    outcome = release.publish(Path(root), frames, parquet.sha256(lock) if lock.is_file() else None)
+    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
+    if rebuild_into is not None:
+        rebuilt = release.rebuild(Path(root), frames, lock_sha256, Path(rebuild_into))
+        return {
+            "status": "rebuilt",
+            "version": rebuilt.version,
+            "path": rebuild_into,
+            "differences": rebuilt.differences,
+        }
+    outcome = release.publish(Path(root), frames, lock_sha256)
     return {
         "status": outcome.status,
         "version": outcome.version,
@@ -59,14 +55,19 @@ def publish_release(root: str, source_ids: list[str], parts: list[str]) -> dict[
 
 
 @flow(name="csedata-release")
-def release_flow(root: str, sources: list[str] | None = None) -> dict[str, Any]:
-    """Build the release from the registered raw files; write it only if it changed."""
+def release_flow(
+    root: str, sources: list[str] | None = None, rebuild_into: str | None = None
+) -> dict[str, Any]:
+    """Build the release from the registered raw files; write it only if it changed.
+
+    With ``rebuild_into``, write the latest release again into that folder instead.
+    """
     registry = select(load_registry(Path(root)), sources)
     ids = sorted(registry)
     extracted = [extract_source(root, source_id) for source_id in ids]
     parts = [e["path"] for e in extracted]
     rows = validate_release(root, ids, parts)
-    outcome = publish_release(root, ids, parts)
+    outcome = publish_release(root, ids, parts, rebuild_into)
     outcome["observations"] = rows
     outcome["extracted"] = sum(not e["cached"] for e in extracted)
     outcome["cached"] = sum(e["cached"] for e in extracted)

@@ -38,7 +38,8 @@ def test_release_then_rerun_then_change(project: Path) -> None:
     for rel, entry in manifest["files"].items():
         path = release / rel
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
-        assert pq.read_metadata(path).num_rows == entry["rows"]
+        if rel.endswith(".parquet"):
+            assert pq.read_metadata(path).num_rows == entry["rows"]
     registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
     assert {s["source_id"]: s["sha256"] for s in registry} == {
         sid: s["sha256"] for sid, s in manifest["sources"].items()
