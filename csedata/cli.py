@@ -146,9 +146,11 @@ def rebuild_command(
         sources = list(store.read_manifest(store.resolve(root, None))["sources"])
         outcome = run_release(root, sources, target)
     except CsedataError as exc:
+        if into is None:
+            shutil.rmtree(target, ignore_errors=True)
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    if outcome["differences"]:
+    if outcome["differences"]:  # the rebuild stays in target for a look
         typer.echo(
             f"error: rebuilding release {outcome['version']} into {target} differs:", err=True
         )

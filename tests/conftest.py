@@ -12,6 +12,8 @@ import pytest
 # Prefect reads these when first imported: no network, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# On a busy 2-core machine the embedded API can take longer than its 20 s default.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 REPO = Path(__file__).resolve().parent.parent
 # One Prefect database per checkout: parallel checkouts never share a SQLite file.
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))

@@ -294,7 +294,7 @@ def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames) -> None:
 
     # polars and DuckDB read the same file to the same rows
     polars = pl.read_parquet(folder / "observations.parquet")
-    assert polars.height == len(obs)
+    assert polars.equals(pl.from_pandas(obs))
     assert polars.filter(pl.col("observation_id") == SMARTPHONE)["value"].item() == 241
     [(n, total)] = duckdb.sql(
         "select count(*), sum(value) filter (where unit = 'count') from obs"
