@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from csedata.errors import CsedataError
+from csedata.serve import WEEKLY
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -26,11 +27,15 @@ RootOption = Annotated[
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect reads these at import: no network, and only our one-line errors."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
 
 
 def run_release(
-    root: Path, sources: list[str] | None, rebuild_into: Path | None = None
+    root: Path,
+    sources: list[str] | None,
+    refresh: bool = False,
+    rebuild_into: Path | None = None,
 ) -> dict[str, Any]:
     """Run the release flow with no heartbeat thread (it costs a second per run)."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -39,7 +44,7 @@ def run_release(
 
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         into = str(rebuild_into.resolve()) if rebuild_into is not None else None
-        result: dict[str, Any] = release_flow(str(root.resolve()), sources, into)
+        result: dict[str, Any] = release_flow(str(root.resolve()), sources, refresh, into)
     return result
 
 
@@ -56,25 +61,69 @@ def release_command(
         list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="First download the sources that have a URL.")
+    ] = False,
 ) -> None:
     """Extract, validate and write a new release into processed/ if anything changed."""
+    from csedata.summary import warnings
+
     _quiet_prefect(verbose)
     try:
-        outcome = run_release(root, source)
+        outcome = run_release(root, source, refresh)
     except CsedataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    work = f"{outcome['extracted']} sources extracted, {outcome['cached']} from cache"
-    if outcome["status"] == "unchanged":
-        typer.echo(
-            f"up to date: release {outcome['version']} at {outcome['path']} "
-            f"({work}; nothing written)"
-        )
-    else:
-        typer.echo(
-            f"wrote release {outcome['version']} at {outcome['path']} "
-            f"({outcome['observations']} observations; {work})"
-        )
+    for warning in warnings(outcome):
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(outcome["summary"])
+
+
+@app.command("refresh")
+def refresh_command(
+    root: RootOption = Path("."),
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
+    ] = None,
+) -> None:
+    """Download the sources that have a URL; register new content as new raw snapshots."""
+    from csedata.refresh import refresh_sources
+    from csedata.summary import counts
+
+    try:
+        results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for r in results:
+        typer.echo(f"{r['source_id']}: {r['status']}: {r['detail']}")
+    typer.echo(f"refresh: {counts(results)}")
+
+
+@app.command("serve")
+def serve_command(
+    root: RootOption = Path("."),
+    cron: Annotated[
+        str, typer.Option("--cron", help="When to run, as a cron expression in UTC.")
+    ] = WEEKLY,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port of the local Prefect server (default: free).")
+    ] = None,
+) -> None:
+    """Run the release flow (with --refresh) on a schedule until stopped.
+
+    Uses the Prefect server PREFECT_API_URL names, or else starts a local one.
+    """
+    from csedata.serve import serve
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        serve(root, cron, port)
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("stopped")
 
 
 @app.command("verify")
@@ -144,7 +193,7 @@ def rebuild_command(
     target = into or Path(tempfile.mkdtemp(prefix="csedata-rebuild-"))
     try:
         sources = list(store.read_manifest(store.resolve(root, None))["sources"])
-        outcome = run_release(root, sources, target)
+        outcome = run_release(root, sources, rebuild_into=target)
     except CsedataError as exc:
         if into is None:
             shutil.rmtree(target, ignore_errors=True)

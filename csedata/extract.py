@@ -198,7 +198,8 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     where = f"{b.where}: {entry}"
     (start,) = find_exactly(b.text, fig.quote, 1, where, "quote")
     quote = b.text[start : start + len(fig.quote)]
-    (rel,) = find_exactly(quote, fig.value, 1, where, "value")
+    (at,) = find_exactly(b.text, fig.value, 1, where, "value", (start, start + len(quote)))
+    rel = at - start
     if fig.label not in quote:
         raise CsedataError(where, f"label {fig.label!r} is not verbatim in the quote")
     reading = _read(b.text, fig.value, start + rel, where)

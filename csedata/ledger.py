@@ -85,7 +85,7 @@ def ledger(
         rows.append(row)
     if unexplained:
         first = unexplained[0]
-        context = text[max(0, first.start() - 40) : first.end() + 40].replace("\n", " ")
+        context = " ".join(text[max(0, first.start() - 40) : first.end() + 40].split())
         more = f" (and {len(unexplained) - 1} more)" if len(unexplained) > 1 else ""
         raise CsedataError(
             f"raw/{file}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 QUALIFIERS: dict[str, str] = {
@@ -92,44 +93,53 @@ def _strip_qualifier(text: str) -> tuple[str, str]:
 
 
 def _words_to_int(words: list[str]) -> int:
-    """Cardinal number words ("twenty-five", "a hundred", "one thousand two hundred")."""
+    """Cardinal number words in English order ("twenty-five", "a hundred and two").
+
+    Strict on order, so "one two" or "hundred hundred" is refused, not summed.
+    """
     if not words:
         raise NumberError("no number")
-    total, current, seen = 0, 0, False
+    total, group, last, last_scale = 0, 0, "", 10**12
     for i, word in enumerate(words):
         if word == "a" and i == 0 and len(words) > 1:
-            current, seen = 1, True
-        elif word in SMALL:
-            current += SMALL[word]
-            seen = True
-        elif word in TENS:
-            current += TENS[word]
-            seen = True
-        elif word == "hundred" and seen:
-            current *= 100
-        elif word in ("thousand", "million", "billion") and seen:
-            total += current * SCALES[word]
-            current = 0
+            group, last = 1, "unit"
+        elif word in SMALL and last in ("", "tens", "hundred", "and"):
+            value = SMALL[word]
+            if last == "tens" and not 0 < value < 10:
+                raise NumberError(f"{word!r} cannot follow a tens word")
+            group, last = group + value, "unit" if value < 10 else "teen"
+        elif word in TENS and last in ("", "hundred", "and"):
+            group, last = group + TENS[word], "tens"
+        elif word == "hundred" and last in ("unit", "teen") and group < 100:
+            group, last = group * 100, "hundred"
+        elif word in SCALES and word != "hundred" and last not in ("", "and"):
+            if SCALES[word] >= last_scale:
+                raise NumberError(f"{word!r} cannot follow a larger or equal scale")
+            total, group, last, last_scale = total + group * SCALES[word], 0, "", SCALES[word]
+        elif word == "and" and last in ("hundred", "") and (total or group) and i < len(words) - 1:
+            last = "and"
         else:
-            raise NumberError(f"not a number word: {word!r}")
-    return total + current
+            raise NumberError(f"not a number here: {word!r}")
+    if last == "and":
+        raise NumberError("number words end in 'and'")
+    return total + group
 
 
 def _split_words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-]+", text.lower()) if w and w != "and"]
+    return [w for w in re.split(r"[\s\-]+", text.lower()) if w]
 
 
 def _read_magnitude(text: str) -> tuple[float, str]:
-    """The number and what follows it (the unit text), scales applied."""
+    """The number and what follows it (the unit text), scales applied exactly."""
     match = _DIGITS.match(text)
     if match:
-        value = float(match.group().replace(",", ""))
+        value = Decimal(match.group().replace(",", ""))
         rest = text[match.end() :].strip()
         # "21.7 million": a scale word directly after the digits
         first, _, remainder = rest.partition(" ")
         if first.lower() in SCALES and first.lower() != "hundred":
-            return value * SCALES[first.lower()], remainder.strip()
-        return value, rest
+            return float(value * SCALES[first.lower()]), remainder.strip()
+        return float(value), rest
     words = _split_words(text)
     # the longest leading run of number words; the remainder is the unit
     for cut in range(len(words), 0, -1):
@@ -141,16 +151,32 @@ def _read_magnitude(text: str) -> tuple[float, str]:
     raise NumberError(f"no number at the start of {text!r}")
 
 
+def _share(numerator: int, denominator: int) -> float:
+    if denominator == 0:
+        raise NumberError("a ratio with zero as its denominator")
+    return float(Fraction(100 * numerator, denominator))  # one rounding, not two
+
+
 def _read_ratio(text: str) -> float | None:
     """Shares in words as percentage points: "one in three", "two-thirds", "half"."""
     words = _split_words(text)
-    if len(words) == 3 and words[1] in ("in", "out-of"):
-        return 100 * float(Fraction(_words_or_digits(words[0]), _words_or_digits(words[2])))
+    if len(words) == 3 and words[1] == "in":
+        return _share(_words_or_digits(words[0]), _words_or_digits(words[2]))
     if len(words) == 4 and words[1:3] == ["out", "of"]:
-        return 100 * float(Fraction(_words_or_digits(words[0]), _words_or_digits(words[3])))
+        return _share(_words_or_digits(words[0]), _words_or_digits(words[3]))
     if words and words[-1] in DENOMINATORS:
-        numerator = 1 if len(words) == 1 or words[:-1] == ["a"] else _words_to_int(words[:-1])
-        return 100 * float(Fraction(numerator, DENOMINATORS[words[-1]]))
+        head, plural = words[:-1], words[-1].endswith("s")
+        if plural and (not head or head == ["a"]):
+            raise NumberError(f"{words[-1]!r} needs a number before it")
+        if not head:
+            if words[-1] != "half":
+                raise NumberError(f"{words[-1]!r} needs a number before it")
+            numerator = 1
+        else:
+            numerator = 1 if head == ["a"] else _words_to_int(head)
+        if numerator > 1 and not plural:
+            raise NumberError(f"{' '.join(words)!r}: plural expected after {numerator}")
+        return _share(numerator, DENOMINATORS[words[-1]])
     return None
 
 
@@ -182,5 +208,5 @@ def read_number(text: str) -> Reading:
         return Reading(value, "count", qualifier)
     if rest in UNITS:
         unit, factor = UNITS[rest]
-        return Reading(value * factor, unit, qualifier)
+        return Reading(float(Decimal(repr(value)) * factor), unit, qualifier)
     raise NumberError(f"cannot read {rest!r} after the number in {text!r}")

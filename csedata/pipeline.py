@@ -1,8 +1,9 @@
 """The plain functions the release flow calls, one per stage.
 
-Extraction results are cached on content: the registry entry (whose sha256 the
-raw file must match), the spec, the shared patterns and the extraction code.
-Same content, same key, no work; the raw file is still checked every run.
+Extraction results are cached on content, as Parquet (never pickle): the key
+covers the registry entry (whose sha256 the raw file must match), the spec, the
+shared patterns and the code (the csedata package and the schemas it writes
+with). Same content, same key, no work; the raw file is still checked every run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import schemas
 from csedata import parquet
 from csedata.extract import extract
 from csedata.ledger import ledger
@@ -23,14 +25,15 @@ from csedata.spec import SPEC_DIR, load_patterns, load_spec, spec_path
 from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
 
 CACHE = Path(".cache") / "extract"
-CODE_DIR = Path(__file__).parent
+CODE_DIRS = (Path(__file__).parent, Path(schemas.__file__).parent)
 
 
-def code_digest(dirs: tuple[Path, ...] = (CODE_DIR,)) -> str:
-    """Digest of the modules in ``dirs`` (default: this package): a change to any invalidates."""
+def code_digest(folders: tuple[Path, ...] = CODE_DIRS) -> str:
+    """Digest of the code: a change to any module of these folders invalidates the cache."""
     h = hashlib.sha256()
-    for path in sorted(p for d in dirs for p in d.glob("*.py")):
-        h.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            h.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

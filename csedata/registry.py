@@ -1,7 +1,8 @@
 """The registry of raw sources (raw/sources.yaml): load, validate, read checked text.
 
 A raw file is evidence, so no byte of it reaches extraction unless its size and
-sha256 match the registry: a changed file is refused, never silently used.
+sha256 match the registry: a changed file is refused, never silently used. New
+content arrives as a new snapshot file (csedata.snapshots), never as an edit.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from csedata.errors import CsedataError
 
@@ -26,31 +27,51 @@ class Kind(StrEnum):
     advocacy = "advocacy"
 
 
+def _inside_raw(value: str) -> str:
+    path = Path(value)
+    if path.is_absolute() or ".." in path.parts:
+        raise ValueError(f"path {value!r} is outside raw/")
+    return value
+
+
+RawFile = Annotated[str, Field(min_length=1), AfterValidator(_inside_raw)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class Snapshot(BaseModel):
+    """An earlier snapshot of a source: still under raw/, no longer the one extracted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: RawFile
+    sha256: Sha256
+    bytes: int = Field(gt=0)
+    accessed: Day
+    content_type: str | None = None
+
+
 class Source(BaseModel):
-    """One registered raw document."""
+    """One registered raw document; ``file`` and ``sha256`` name its current snapshot."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    file: str = Field(min_length=1)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    file: RawFile
+    sha256: Sha256
     bytes: int = Field(gt=0)
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
     published: str | None = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     url: str | None = Field(pattern=r"^https?://\S+$")
-    accessed: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    accessed: Day
     kind: Kind
     jurisdiction: str = Field(min_length=1)
     citation: str = Field(min_length=1)
-
-    @field_validator("file")
-    @classmethod
-    def _inside_raw(cls, value: str) -> str:
-        path = Path(value)
-        if path.is_absolute() or ".." in path.parts:
-            raise ValueError(f"path {value!r} is outside raw/")
-        return value
+    # Set when a refresh downloaded the current snapshot: the server's media type.
+    content_type: str | None = None
+    # Earlier snapshots, oldest first; a refresh appends the one it replaces.
+    snapshots: tuple[Snapshot, ...] = ()
 
 
 def _first_error(exc: ValidationError) -> str:

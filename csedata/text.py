@@ -14,17 +14,26 @@ def place(text: str, offset: int) -> str:
     return f"line {line}, col {col} (char {offset})"
 
 
-def find_all(text: str, needle: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(needle), text)]
+def find_all(text: str, needle: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets in ``text`` of every occurrence of ``needle`` inside text[start:end]."""
+    pattern = re.compile(re.escape(needle))
+    return [m.start() for m in pattern.finditer(text, start, len(text) if end is None else end)]
 
 
-def find_exactly(text: str, needle: str, count: int, where: str, what: str) -> list[int]:
-    """Start offsets of ``needle``, which must occur exactly ``count`` times.
+def find_exactly(
+    text: str,
+    needle: str,
+    count: int,
+    where: str,
+    what: str,
+    span: tuple[int, int] | None = None,
+) -> list[int]:
+    """Start offsets of ``needle`` (within ``span``), which must occur ``count`` times.
 
     A different count means the source changed (or the spec is wrong): either
     way extraction must stop rather than pick one occurrence by luck.
     """
-    starts = find_all(text, needle)
+    starts = find_all(text, needle, *(span or (0, None)))
     if len(starts) != count:
         shown = needle if len(needle) <= 60 else needle[:57] + "..."
         at = "; at " + ", ".join(place(text, s) for s in starts[:3]) if starts else ""

@@ -1,4 +1,4 @@
-"""The release flow: registry -> extract (one task per source) -> validate -> publish.
+"""The release flow: [refresh] -> registry -> extract (a task per source) -> validate -> publish.
 
 The flow is thin: every task calls a plain function of the csedata package, so
 the logic is tested without Prefect and the flow end to end with it.
@@ -10,9 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 
-from csedata import parquet, pipeline, release, validate
+from csedata import parquet, pipeline, release, summary, validate
+from csedata.errors import CsedataError
+from csedata.refresh import after_change, refresh_sources
 from csedata.registry import load_registry, select
+
+
+@task(name="refresh-sources")
+def refresh_step(root: str, source_ids: list[str]) -> list[dict[str, str]]:
+    results = [r.as_dict() for r in refresh_sources(Path(root), source_ids)]
+    logger = get_run_logger()
+    logger.info("refresh: %s", summary.counts(results))
+    for warning in summary.warnings({"refresh": results}):
+        logger.warning("refresh: %s", warning)
+    return results
 
 
 @task(name="extract-source", task_run_name="extract-{source_id}")
@@ -51,25 +64,40 @@ def publish_release(
         "version": outcome.version,
         "path": str(outcome.path),
         "previous": outcome.previous,
+        "previous_observations": summary.observation_rows(Path(root), outcome.previous),
     }
 
 
 @flow(name="csedata-release")
 def release_flow(
-    root: str, sources: list[str] | None = None, rebuild_into: str | None = None
+    root: str,
+    sources: list[str] | None = None,
+    refresh: bool = False,
+    rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Build the release from the registered raw files; write it only if it changed.
 
-    With ``rebuild_into``, write the latest release again into that folder instead.
+    With ``refresh``, first download every source that has a URL and register
+    new content as a new snapshot. With ``rebuild_into``, write the latest
+    release again into that folder instead of publishing.
     """
     registry = select(load_registry(Path(root)), sources)
     ids = sorted(registry)
-    extracted = [extract_source(root, source_id) for source_id in ids]
-    parts = [e["path"] for e in extracted]
-    rows = validate_release(root, ids, parts)
-    outcome = publish_release(root, ids, parts, rebuild_into)
+    refreshed = refresh_step(root, ids) if refresh else None
+    try:
+        extracted = [extract_source(root, source_id) for source_id in ids]
+        parts = [e["path"] for e in extracted]
+        rows = validate_release(root, ids, parts)
+        outcome = publish_release(root, ids, parts, rebuild_into)
+    except CsedataError as exc:
+        raise after_change(exc, refreshed) from exc
     outcome["observations"] = rows
     outcome["extracted"] = sum(not e["cached"] for e in extracted)
     outcome["cached"] = sum(e["cached"] for e in extracted)
-    get_run_logger().info("release %s: %s", outcome["version"], outcome["status"])
+    outcome["refresh"] = refreshed
+    outcome["summary"] = summary.line(outcome)
+    get_run_logger().info(outcome["summary"])
+    create_markdown_artifact(
+        key="csedata-run", markdown=summary.markdown(outcome), description=outcome["summary"]
+    )
     return outcome

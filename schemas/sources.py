@@ -24,6 +24,11 @@ SOURCES = pa.DataFrameSchema(
             "Publication date, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD).", nullable=True
         ),
         "accessed": _text("Date the snapshot was taken."),
+        "content_type": _text(
+            "Media type the server declared when a refresh downloaded the snapshot "
+            "(null for a snapshot captured by hand).",
+            nullable=True,
+        ),
         "kind": _text(
             "primary_statistics, news, press_release or advocacy.",
             checks=pa.Check.isin(["primary_statistics", "news", "press_release", "advocacy"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -12,11 +13,12 @@ import pytest
 # Prefect reads these when first imported: no network, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-# On a busy 2-core machine the embedded API can take longer than its 20 s default.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 REPO = Path(__file__).resolve().parent.parent
 # One Prefect database per checkout: parallel checkouts never share a SQLite file.
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+# The first start migrates a new database; 20 s (the default) is too short on 2 busy cores.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
 @pytest.fixture
@@ -26,6 +28,20 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     return root
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """One Prefect API server (temporary database) for every flow test of the session.
+
+    Subprocesses (the CLI as a user runs it) get its address in PREFECT_API_URL, so
+    no second server ever writes to the same SQLite file.
+    """
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield str(PREFECT_API_URL.value())
 
 
 @pytest.fixture(scope="session")

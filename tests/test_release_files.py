@@ -167,8 +167,9 @@ def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frame
         schema = pq.read_schema(first)
         assert schema.metadata[b"description"].decode() == SCHEMAS[name].description
         for field in schema:
-            expected = SCHEMAS[name].columns[field.name].description
-            assert field.metadata[b"description"].decode() == expected
+            column = SCHEMAS[name].columns[field.name]
+            assert field.metadata[b"description"].decode() == column.description
+            assert field.type == parquet.ARROW_TYPES[str(column.dtype)]  # even when all null
 
 
 def test_versions_follow_the_change(tmp_path: Path, frames: Frames) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def test_release_then_rerun_then_change(project: Path) -> None:
+def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None:
     first = run_release(project, None)
     assert first["status"] == "written"
     assert first["version"] == "1.0.0"
@@ -128,7 +129,7 @@ def _outside_raw(project: Path) -> str:
 
 
 @pytest.mark.parametrize("breaker", [_corrupt_byte, _remove_file, _missing_field, _outside_raw])
-def test_bad_input_writes_nothing(project: Path, breaker: object) -> None:
+def test_bad_input_writes_nothing(project: Path, breaker: object, prefect_api: str) -> None:
     run_release(project, None)
     before = snapshot(project / "processed")
     expected = breaker(project)  # type: ignore[operator]
@@ -140,13 +141,13 @@ def test_bad_input_writes_nothing(project: Path, breaker: object) -> None:
     assert snapshot(project / "processed") == before
 
 
-def test_unknown_source_id(project: Path) -> None:
+def test_unknown_source_id(project: Path, prefect_api: str) -> None:
     with pytest.raises(CsedataError, match="unknown source id 'nope'"):
         run_release(project, ["nope"])
     assert not (project / "processed" / "LATEST").exists()
 
 
-def test_cli_reports_one_line_and_exit_code(project: Path) -> None:
+def test_cli_reports_one_line_and_exit_code(project: Path, prefect_api: str) -> None:
     """The console command as a user runs it: one line on stderr, exit 1, no release."""
     _corrupt_byte(project)
     done = subprocess.run(
@@ -154,6 +155,7 @@ def test_cli_reports_one_line_and_exit_code(project: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
     )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()

@@ -192,7 +192,9 @@ def test_verify_finds_other_damage(
     assert expected in problems[0]
 
 
-def test_release_cli_killed_before_latest_then_recovers(project: Path, tmp_path: Path) -> None:
+def test_release_cli_killed_before_latest_then_recovers(
+    project: Path, tmp_path: Path, prefect_api: str
+) -> None:
     """The real command, SIGKILLed after moving its release in but before writing LATEST;
     the next run points LATEST at it, and a rebuild gives the same bytes."""
     command = [sys.executable, KILLPOINT, "cli", str(project), "os.rename", "2"]
@@ -200,13 +202,14 @@ def test_release_cli_killed_before_latest_then_recovers(project: Path, tmp_path:
     with open(log, "w") as stderr:
         killed = subprocess.Popen(
             [*command, "release", "--root", str(project)],
-            start_new_session=True,  # its own process group, with the Prefect server it starts
+            env={**os.environ, "PREFECT_API_URL": prefect_api},
+            start_new_session=True,  # its own process group: nothing of it outlives the test
             stdout=subprocess.DEVNULL,
             stderr=stderr,
         )
     try:
         killed.wait(timeout=600)
-    finally:  # the server outlives its killed parent: end the group we started
+    finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(killed.pid, signal.SIGKILL)
     assert killed.returncode == -signal.SIGKILL, log.read_text()

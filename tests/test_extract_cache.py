@@ -1,0 +1,57 @@
+"""The extraction cache is keyed on content: raw sha256, spec and code (no Prefect)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from csedata import pipeline, snapshots
+from csedata.registry import load_registry
+
+SID = "advocacy-fact-page"
+
+
+def extract(project: Path) -> tuple[Path, bool]:
+    return pipeline.extract_source(project, load_registry(project)[SID])
+
+
+def test_same_content_is_not_extracted_again(project: Path) -> None:
+    first, cached = extract(project)
+    assert not cached
+    assert extract(project) == (first, True)
+    # persisted as Parquet, nothing else (no pickle)
+    files = [p for p in (project / pipeline.CACHE).rglob("*") if p.is_file()]
+    assert files and all(p.suffix == ".parquet" for p in files)
+
+
+def test_changed_spec_is_extracted_again(project: Path) -> None:
+    first, _ = extract(project)
+    spec = project / "flows" / "specs" / f"{SID}.yaml"
+    spec.write_text(spec.read_text() + "\n# reviewed\n")
+    second, cached = extract(project)
+    assert not cached
+    assert second != first
+
+
+def test_new_snapshot_is_extracted_again(project: Path) -> None:
+    first, _ = extract(project)
+    source = load_registry(project)[SID]
+    text = (project / "raw" / source.file).read_bytes()
+    snapshots.store(project, source, b"Reviewed page.\n" + text, "text/plain", date(2030, 1, 2))
+    second, cached = extract(project)
+    assert not cached
+    assert second != first
+    assert extract(project) == (second, True)
+
+
+def test_code_digest_follows_the_code(tmp_path: Path) -> None:
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in pipeline.CODE_DIRS)
+    assert pipeline.code_digest(copies) == pipeline.code_digest()
+    extract_py = copies[0] / "extract.py"
+    extract_py.write_text(extract_py.read_text() + "\n# changed\n")
+    assert pipeline.code_digest(copies) != pipeline.code_digest()
+    schema_py = copies[1] / "observations.py"
+    restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in pipeline.CODE_DIRS)
+    schema_py.write_text(schema_py.read_text() + "\n# changed\n")
+    assert pipeline.code_digest((restored[0], copies[1])) != pipeline.code_digest()

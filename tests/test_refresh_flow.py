@@ -1,0 +1,101 @@
+"""The release flow with --refresh, end to end: Prefect's engine, a real local HTTP server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from localsite import Page, Site, mirror, tree
+from typer.testing import CliRunner
+
+from csedata.cli import app, run_release
+from csedata.errors import CsedataError
+
+MISSING = "alphanews-2016-minnesota"  # its URL answers 404 throughout
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with Site() as running:
+        yield running
+
+
+def statuses(outcome: dict[str, object]) -> dict[str, str]:
+    return {r["source_id"]: r["status"] for r in outcome["refresh"]}  # type: ignore[attr-defined]
+
+
+def test_refresh_then_release(
+    project: Path, site: Site, monkeypatch: pytest.MonkeyPatch, prefect_api: str
+) -> None:
+    texts = mirror(project, site, missing=MISSING)
+    first = run_release(project, None)  # without --refresh: no request at all
+    assert site.requests == []
+    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    n = first["observations"]
+    released = tree(project / "processed")
+
+    # nothing changed upstream: full downloads equal to the snapshots, nothing written
+    second = run_release(project, None, refresh=True)
+    assert statuses(second) == {sid: "unchanged" for sid in texts} | {MISSING: "failed"}
+    assert (second["status"], second["extracted"], second["cached"]) == ("unchanged", 0, 5)
+    assert second["summary"].startswith(
+        "refresh: 5 sources checked: 4 unchanged, 1 failed; up to date: release 1.0.0 at "
+    )
+    assert tree(project / "processed") == released
+
+    # again, by the command: conditional requests, 304s; a warning line, exit 0
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # the command sets it; restored after
+    done = CliRunner().invoke(app, ["release", "--refresh", "--root", str(project)])
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        f"warning: {MISSING}: {site.url('/gone')}: HTTP 404; "
+        "kept raw/alphanews-2016-11-minnesota-sentencing-practices.txt"
+    ]
+    assert done.stdout == (
+        "refresh: 5 sources checked: 4 not-modified, 1 failed; "
+        f"up to date: release 1.0.0 at {project / 'processed' / '1.0.0'} "
+        "(nothing written: same tables as the latest release; 0 sources extracted, 5 from cache)\n"
+    )
+    assert tree(project / "processed") == released
+
+    # new content that the spec still reads: one source extracted, a new release
+    sid = "advocacy-fact-page"
+    site.pages[f"/{sid}"] = Page(b"Reviewed page.\n" + texts[sid], etag='"new"')
+    fourth = run_release(project, None, refresh=True)
+    assert statuses(fourth)[sid] == "changed"
+    assert (fourth["status"], fourth["previous"], fourth["version"]) == (
+        "written",
+        "1.0.0",
+        "1.0.1",
+    )
+    assert (fourth["extracted"], fourth["cached"]) == (1, 4)
+    assert (
+        f"(release 1.0.0 -> 1.0.1; observations {n} -> {fourth['observations']};"
+        in (fourth["summary"])
+    )
+    sources = pd.read_parquet(project / "processed" / "1.0.1" / "sources.parquet")
+    row = sources.set_index("source_id").loc[sid]
+    assert row["file"].startswith(f"snapshots/{sid}/")
+    assert row["content_type"] == "text/plain"
+    assert {k: v for k, v in tree(project / "processed").items() if k.startswith("1.0.0/")} == {
+        k: v for k, v in released.items() if k.startswith("1.0.0/")
+    }
+
+    # new content the spec no longer matches: one-line error, no release, snapshot kept
+    before = tree(project / "processed")
+    sid = "ussc-2021-production"
+    site.pages[f"/{sid}"] = Page(texts[sid].replace(b"61.3%", b"62.0%"), etag='"newer"')
+    with pytest.raises(CsedataError) as caught:
+        run_release(project, None, refresh=True)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.endswith(f"(new content this run: {sid}; check the spec)")
+    assert "PREPUBESCENT VICTIMS" in message
+    assert tree(project / "processed") == before
+    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
+    entry = next(e for e in registry if e["source_id"] == sid)
+    assert entry["file"].startswith(f"snapshots/{sid}/")
+    assert len(entry["snapshots"]) == 1
