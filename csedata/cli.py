@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,14 +31,20 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
 
 
-def run_release(root: Path, sources: list[str] | None, refresh: bool = False) -> dict[str, Any]:
+def run_release(
+    root: Path,
+    sources: list[str] | None,
+    refresh: bool = False,
+    rebuild_into: Path | None = None,
+) -> dict[str, Any]:
     """Run the release flow with no heartbeat thread (it costs a second per run)."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.release import release_flow
 
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        result: dict[str, Any] = release_flow(str(root.resolve()), sources, refresh)
+        into = str(rebuild_into.resolve()) if rebuild_into is not None else None
+        result: dict[str, Any] = release_flow(str(root.resolve()), sources, refresh, into)
     return result
 
 
@@ -150,3 +159,91 @@ def validate_command(
     if error is not None:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1)
+
+
+@app.command("verify")
+def verify_command(
+    version: Annotated[
+        str | None, typer.Argument(help="Version or release folder (default: the latest).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every release in processed/.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Recompute every checksum of a release and re-run the schemas on its tables."""
+    from csedata import verify
+
+    try:
+        results = verify.releases(root, version, every)
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for path, problems in results.items():
+        for line in problems:
+            typer.echo(f"error: {line}", err=True)
+        if not problems:
+            typer.echo(f"ok: {path} (every checksum and schema)")
+    if any(results.values()):
+        raise typer.Exit(1)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Earlier release: version or folder.")],
+    new: Annotated[str, typer.Argument(help="Later release: version or folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print diff.json's format.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Print the differences between two releases, table by table and row by row."""
+    from csedata import datapackage, diff, store
+
+    try:
+        tables = diff.compare(
+            datapackage.tables(store.resolve(root, old)),
+            datapackage.tables(store.resolve(root, new)),
+        )
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(diff.report(old, new, tables), indent=2, ensure_ascii=False))
+    elif not tables:
+        typer.echo(f"{old} → {new}: no differences")
+    else:
+        typer.echo(f"{old} → {new}: {diff.change_level(tables)} change\n")
+        typer.echo("\n".join(diff.summary(tables)).rstrip())
+
+
+@app.command("rebuild")
+def rebuild_command(
+    into: Annotated[
+        Path | None, typer.Option("--into", help="Empty folder to keep the rebuild in.")
+    ] = None,
+    root: RootOption = Path("."),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+) -> None:
+    """Rebuild the latest release from raw/ and compare every file's sha256 with it."""
+    from csedata import store
+
+    _quiet_prefect(verbose)
+    target = into or Path(tempfile.mkdtemp(prefix="csedata-rebuild-"))
+    try:
+        sources = list(store.read_manifest(store.resolve(root, None))["sources"])
+        outcome = run_release(root, sources, rebuild_into=target)
+    except CsedataError as exc:
+        if into is None:
+            shutil.rmtree(target, ignore_errors=True)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if outcome["differences"]:  # the rebuild stays in target for a look
+        typer.echo(
+            f"error: rebuilding release {outcome['version']} into {target} differs:", err=True
+        )
+        for line in outcome["differences"]:
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"identical: release {outcome['version']} rebuilt from raw/, every file has its "
+        "published sha256"
+    )
+    if into is None:
+        shutil.rmtree(target)

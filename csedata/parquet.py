@@ -14,6 +14,15 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
+# Each column's Parquet type follows its schema, not its values: a text column
+# that happens to hold only nulls is still a string column.
+ARROW_TYPES = {
+    "str": pyarrow.string(),
+    "int64": pyarrow.int64(),
+    "float64": pyarrow.float64(),
+    "bool": pyarrow.bool_(),
+}
+
 
 def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyarrow.Table:
     table = pyarrow.Table.from_pandas(df, preserve_index=False)
@@ -22,8 +31,12 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
     fields = []
     for field in table.schema:
         column = schema.columns.get(field.name)
-        description = column.description if column is not None else None
-        fields.append(field.with_metadata({"description": description}) if description else field)
+        if column is None:
+            fields.append(field)
+            continue
+        typed = field.with_type(ARROW_TYPES[str(column.dtype)])
+        description = column.description
+        fields.append(typed.with_metadata({"description": description}) if description else typed)
     metadata = dict(table.schema.metadata or {})
     if schema.description:
         metadata[b"description"] = schema.description.encode()

@@ -73,7 +73,7 @@ def extract_source(root: Path, source: Source) -> tuple[Path, bool]:
 
 
 def assemble(root: Path, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
-    """The release's tables from the sources' extracted parts (folders of extract_source)."""
+    """The release's tables from the sources' extraction directories, in source order."""
     sources = load_registry(root)
     registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
     return {

@@ -1,31 +1,47 @@
 """Write a release: processed/<version>/, immutable, assembled aside, moved in one step.
 
-A release is built in a staging directory beside the versions and renamed into
-place only when complete; processed/LATEST is replaced last. When the new tables
-are byte-identical to the latest release, nothing is written at all.
+A release is built in a hidden staging directory beside the versions, verified
+there, and renamed into place only when complete; processed/LATEST is replaced
+last. A process killed at any moment leaves the earlier state (plus a staging
+directory the next run removes) or the complete new release. When the tables do
+not differ from the latest release, nothing is written.
+
+``created`` is the only value that depends on the clock: rebuilding a release
+takes it (with version and previous) from that release's manifest, so the same
+raw files, specs, code and locked libraries give byte-identical files.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
+import platform
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from csedata import parquet
+from csedata import datapackage, diff, parquet, pipeline, verify
 from csedata.errors import CsedataError
-from schemas import SCHEMAS
+from csedata.spec import SPEC_DIR
+from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
+from schemas import schema_for
+from schemas.describe import data_dictionary
 
-PROCESSED = Path("processed")
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
+CODE = tuple(Path(__file__).resolve().parent.parent / p for p in ("csedata", "schemas", "flows"))
+STAGING = ".staging-"
+DIFF, CHANGELOG, DICTIONARY = "diff.json", "CHANGELOG.md", "data-dictionary.md"
 
 
 @dataclass(frozen=True)
@@ -54,19 +70,6 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def latest_version(root: Path) -> str | None:
-    path = root / PROCESSED / "LATEST"
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
-
-
-def read_manifest(root: Path, version: str) -> dict[str, object]:
-    path = root / PROCESSED / version / "manifest.json"
-    if not path.is_file():
-        raise CsedataError(str(PROCESSED / version), "release has no manifest.json")
-    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
 def table_frames(observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The published tables in their own shape: label, n, percent per row."""
     out: dict[str, pd.DataFrame] = {}
@@ -78,51 +81,117 @@ def table_frames(observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
         for unit, column in (("count", "n"), ("percent", "percent")):
             values = group[group["unit"] == unit].set_index("category")["value"]
             rows = rows.assign(**{column: rows["category"].map(values)})
-        out[f"tables/{source_id}/{table_id}.parquet"] = rows.reset_index(drop=True)
+        out[f"tables/{source_id}/{table_id}"] = rows.reset_index(drop=True)
     return out
 
 
-def _bump(previous: str | None, old: pd.DataFrame | None, new: pd.DataFrame) -> str:
-    """Semantic version: major if columns or ids went away, minor if added, else patch."""
-    if previous is None or old is None:
-        return "1.0.0"
-    major, minor, patch = (int(p) for p in previous.split("."))
-    old_cols = dict(zip(old.columns, map(str, old.dtypes), strict=True))
-    new_cols = dict(zip(new.columns, map(str, new.dtypes), strict=True))
-    old_ids, new_ids = set(old["observation_id"]), set(new["observation_id"])
-    if any(new_cols.get(c) != t for c, t in old_cols.items()) or old_ids - new_ids:
-        return f"{major + 1}.0.0"
-    if new_cols.keys() - old_cols.keys() or new_ids - old_ids:
-        return f"{major}.{minor + 1}.0"
-    return f"{major}.{minor}.{patch + 1}"
+def _write_tables(release: Path, frames: dict[str, pd.DataFrame]) -> dict[str, Path]:
+    """Every table as deterministic Parquet; returns table name -> file."""
+    tables = {**frames, **table_frames(frames["observations"])}
+    paths = {}
+    for name, df in tables.items():
+        paths[name] = release / f"{name}.parquet"
+        parquet.write(df, paths[name], schema_for(name))
+    return paths
 
 
-def _write_extras(staging: Path, extras: dict[str, bytes]) -> dict[str, dict[str, object]]:
+def _json(data: object) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _changelog(processed: Path, previous: str | None, entry: str) -> str:
+    """This release's entry above every earlier one: each release holds the whole history."""
+    head = "# Changelog\n\n"
+    older = ""
+    if previous is not None:
+        older = (processed / previous / CHANGELOG).read_text(encoding="utf-8").removeprefix(head)
+    return head + entry + ("\n" + older if older else "")
+
+
+def _inventory(release: Path) -> dict[str, dict[str, object]]:
+    """Every file but the manifest: sha256, bytes, and rows for tables."""
     files: dict[str, dict[str, object]] = {}
-    for rel, data in sorted(extras.items()):
-        path = staging / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        files[rel] = {"sha256": parquet.sha256(path), "bytes": len(data)}
+    for path in sorted(release.rglob("*")):
+        rel = path.relative_to(release).as_posix()
+        if path.is_file() and rel != MANIFEST:
+            entry: dict[str, object] = {
+                "sha256": parquet.sha256(path),
+                "bytes": path.stat().st_size,
+            }
+            if rel.endswith(".parquet"):
+                entry["rows"] = pq.read_metadata(path).num_rows
+            files[rel] = entry
     return files
 
 
-def _write_tables(staging: Path, frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, object]]:
-    files: dict[str, dict[str, object]] = {}
-    named = {f"{name}.parquet": (df, SCHEMAS[name]) for name, df in frames.items()}
-    shaped = {path: (df, None) for path, df in table_frames(frames["observations"]).items()}
-    for rel, (df, schema) in {**named, **shaped}.items():
-        path = staging / rel
-        parquet.write(df, path, schema)
-        files[rel] = {"sha256": parquet.sha256(path), "bytes": path.stat().st_size, "rows": len(df)}
-    return files
+def _spec_checksums(root: Path) -> dict[str, str]:
+    return {
+        (SPEC_DIR / p.name).as_posix(): parquet.sha256(p)
+        for p in sorted((root / SPEC_DIR).glob("*.yaml"))
+    }
 
 
-def _fsync_tree(path: Path) -> None:
-    for item in sorted(path.rglob("*")):
-        if item.is_file():
-            with open(item, "rb") as handle:
-                os.fsync(handle.fileno())
+@dataclass(frozen=True)
+class Build:
+    """What a release is made of besides its tables."""
+
+    root: Path
+    frames: dict[str, pd.DataFrame]
+    lock_sha256: str | None
+    extras: dict[str, bytes]
+
+
+def _write_release(
+    build: Build,
+    release: Path,
+    tables: dict[str, Path],
+    changes: dict[str, Any],
+    version: str,
+    previous: str | None,
+    created: str,
+) -> None:
+    """Everything beside the tables: diff, changelog, dictionary, datapackage, extras, manifest."""
+    processed = build.root / PROCESSED
+    sources = build.frames["sources"]
+    report = diff.report(previous, version, changes)
+    rows = {name: pq.read_metadata(path).num_rows for name, path in tables.items()}
+    package = datapackage.descriptor(release, tables, version, created, sources)
+    texts = {
+        DIFF: _json(report),
+        CHANGELOG: _changelog(
+            processed, previous, diff.changelog_entry(report, created, list(sources["source_id"]))
+        ),
+        DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
+        datapackage.FILE: _json(package),
+    }
+    contents = {**{k: v.encode() for k, v in texts.items()}, **build.extras}
+    for rel, data in sorted(contents.items()):
+        (release / rel).parent.mkdir(parents=True, exist_ok=True)
+        (release / rel).write_bytes(data)
+    manifest = {
+        "name": datapackage.NAME,
+        "version": version,
+        "previous": previous,
+        "created": created,
+        "package_version": metadata.version("csedata"),
+        "code_sha256": pipeline.code_digest(CODE),
+        "specs": _spec_checksums(build.root),
+        "python": platform.python_version(),
+        "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
+        "lock_sha256": build.lock_sha256,
+        "sources": {
+            row.source_id: {"file": row.file, "sha256": row.sha256} for row in sources.itertuples()
+        },
+        "files": _inventory(release),
+    }
+    (release / MANIFEST).write_text(_json(manifest), encoding="utf-8")
+
+
+def _previous_tables(processed: Path, previous: str | None) -> dict[str, Path] | None:
+    return datapackage.tables(processed / previous) if previous is not None else None
+
+
+def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -130,12 +199,48 @@ def _fsync_tree(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_tree(path: Path) -> None:
+    for item in sorted(path.rglob("*")):
+        _fsync(item)
+    _fsync(path)
+
+
 def _replace_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
+    _fsync(tmp)
     os.replace(tmp, path)
+    _fsync(path.parent)
+
+
+def _clear_leftovers(processed: Path) -> None:
+    """Remove what a killed release left behind (the caller holds the lock)."""
+    for path in processed.glob(f"{STAGING}*"):
+        shutil.rmtree(path)
+    (processed / f".{LATEST}.tmp").unlink(missing_ok=True)
+
+
+def _table_checksums(release: Path, tables: dict[str, Path]) -> dict[str, str]:
+    return {p.relative_to(release).as_posix(): parquet.sha256(p) for p in tables.values()}
+
+
+def _finish_interrupted(
+    processed: Path, staging: Path, tables: dict[str, Path], version: str
+) -> None:
+    """The version exists but LATEST does not name it: a run was killed between the
+    two steps. Point LATEST at it if it verifies and holds these very tables."""
+    target = processed / version
+    files = read_manifest(target)["files"] if (target / MANIFEST).is_file() else {}
+    ours = _table_checksums(staging, tables)
+    if any(files.get(rel, {}).get("sha256") != sha for rel, sha in ours.items()) or (
+        verify.problems(target)
+    ):
+        raise CsedataError(
+            str(PROCESSED / version),
+            "exists, is not LATEST and differs from this build; releases are never "
+            "overwritten (remove it if it was never published)",
+        )
+    _replace_text(processed / LATEST, version + "\n")
 
 
 def publish(
@@ -149,47 +254,79 @@ def publish(
     ``extras`` are further files of the release (relative path -> bytes), such as
     reports; they are listed in the manifest but do not decide whether it changed.
     """
+    build = Build(root, frames, lock_sha256, extras or {})
     processed = root / PROCESSED
     with release_lock(root):
+        _clear_leftovers(processed)
         previous = latest_version(root)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=processed))
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=processed))
         try:
-            files = _write_tables(staging, frames)
-            if previous is not None:
-                old_files = read_manifest(root, previous).get("files")
-                assert isinstance(old_files, dict)
-                if {k: v for k, v in old_files.items() if k.endswith(".parquet")} == files:
-                    return Outcome("unchanged", previous, processed / previous, previous)
-                old_obs = pd.read_parquet(processed / previous / "observations.parquet")
-            else:
-                old_obs = None
-            version = _bump(previous, old_obs, frames["observations"])
-            files.update(_write_extras(staging, extras or {}))
+            tables = _write_tables(staging, frames)
+            changes = diff.compare(_previous_tables(processed, previous), tables)
+            level = diff.change_level(changes)
+            if previous is not None and level is None:
+                return Outcome("unchanged", previous, processed / previous, previous)
+            version = diff.next_version(previous, level)
             target = processed / version
             if target.exists():
-                raise CsedataError(
-                    str(PROCESSED / version), "version exists; releases are never overwritten"
-                )
-            manifest = {
-                "name": "csedata",
-                "version": version,
-                "previous": previous,
-                "package_version": metadata.version("csedata"),
-                "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
-                "lock_sha256": lock_sha256,
-                "sources": {
-                    row.source_id: {"file": row.file, "sha256": row.sha256}
-                    for row in frames["sources"].itertuples()
-                },
-                "files": files,
-            }
-            (staging / "manifest.json").write_text(
-                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
+                _finish_interrupted(processed, staging, tables, version)
+                return Outcome("written", version, target, previous)
+            created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            _write_release(build, staging, tables, changes, version, previous, created)
+            problems = verify.problems(staging)
+            if problems:
+                raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")
             os.chmod(staging, 0o755)
             _fsync_tree(staging)
             os.rename(staging, target)
-            _replace_text(processed / "LATEST", version + "\n")
+            _fsync(processed)
+            _replace_text(processed / LATEST, version + "\n")
             return Outcome("written", version, target, previous)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    version: str
+    differences: list[str]  # one line per file whose sha256 differs; empty: identical
+
+
+def rebuild(
+    root: Path,
+    frames: dict[str, pd.DataFrame],
+    lock_sha256: str | None,
+    into: Path,
+    extras: dict[str, bytes] | None = None,
+) -> Rebuilt:
+    """Write the latest release again into the empty folder ``into`` and compare every
+    file with the published one."""
+    version = latest_version(root)
+    if version is None:
+        raise CsedataError(str(PROCESSED / LATEST), "no release to rebuild")
+    published = root / PROCESSED / version
+    manifest = read_manifest(published)
+    if into.exists() and any(into.iterdir()):
+        raise CsedataError(str(into), "not empty; rebuild needs an empty folder")
+    into.mkdir(parents=True, exist_ok=True)
+    build = Build(root, frames, lock_sha256, extras or {})
+    tables = _write_tables(into, frames)
+    previous = manifest["previous"]
+    changes = diff.compare(_previous_tables(root / PROCESSED, previous), tables)
+    _write_release(build, into, tables, changes, version, previous, manifest["created"])
+    ours, theirs = _snapshot(into), _snapshot(published)
+    where = {True: "only in the rebuild", False: "only in the release"}
+    differences = [
+        f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
+        for rel in sorted(ours.keys() | theirs.keys())
+        if ours.get(rel) != theirs.get(rel)
+    ]
+    return Rebuilt(version, differences)

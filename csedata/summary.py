@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from csedata import store
 from csedata.refresh import Status
-from csedata.release import read_manifest
 
 
 def observation_rows(root: Path, version: str | None) -> int | None:
     """Row count of a release's observations, from its manifest."""
     if version is None:
         return None
-    files = read_manifest(root, version).get("files")
+    files = store.read_manifest(root / store.PROCESSED / version).get("files")
     entry = files.get("observations.parquet") if isinstance(files, dict) else None
     rows = entry.get("rows") if isinstance(entry, dict) else None
     return rows if isinstance(rows, int) else None
@@ -39,7 +39,11 @@ def line(outcome: dict[str, Any]) -> str:
     """One line: refresh counts, then the release written or not, and why."""
     work = f"{_plural(outcome['extracted'], 'source')} extracted, {outcome['cached']} from cache"
     where = f"release {outcome['version']} at {outcome['path']}"
-    if outcome["status"] == "unchanged":
+    if outcome["status"] == "rebuilt":
+        differ = len(outcome["differences"])
+        result = f"{differ} files differ" if differ else "every file identical"
+        text = f"rebuilt release {outcome['version']} into {outcome['path']} ({result}; {work})"
+    elif outcome["status"] == "unchanged":
         text = f"up to date: {where} (nothing written: same tables as the latest release; {work})"
     elif outcome["previous"] is None:
         text = f"wrote {where} (first release; {outcome['observations']} observations; {work})"

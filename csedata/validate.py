@@ -41,7 +41,7 @@ from csedata.report import (
 )
 from csedata.report_html import html
 from csedata.spec import Exclusive, Spec, load_cross_source, load_spec
-from schemas import SCHEMAS
+from schemas import schema_for
 
 TITLE = "csedata validation report"
 ROW_KEYS = {"observations": "observation_id", "sources": "source_id", "ledger": "char_start"}
@@ -174,7 +174,7 @@ def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote
 def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     results: list[CheckResult] = []
     for name, df in frames.items():
-        schema = SCHEMAS[name]
+        schema = schema_for(name)
         cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
         try:
             schema.validate(df, lazy=True)
@@ -517,6 +517,21 @@ def check_project(root: Path, sources: list[str] | None) -> Report:
     ids = sorted(registry)
     parts = [str(pipeline.extract_source(root, registry[i])[0]) for i in ids]
     return build_report(root, pipeline.assemble(root, ids, parts))
+
+
+def failures(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Schema and reference errors of released tables, one line each (what verify re-runs).
+
+    The arithmetic checks need the specs of the code that built a release, so
+    verify leaves them to the release's own validation report.
+    """
+    results = _schema_results(frames) + _reference_results(frames)
+    return [
+        f"{check.name}: {failure.where}: {failure.message}"
+        for check in results
+        for failure in check.failures
+        if failure.severity == "error"
+    ]
 
 
 def first_error(report: Report) -> CsedataError | None:

@@ -56,14 +56,26 @@ def validate_release(root: str, source_ids: list[str], parts: list[str]) -> dict
 
 @task(name="publish")
 def publish_release(
-    root: str, source_ids: list[str], parts: list[str], report: str
+    root: str,
+    source_ids: list[str],
+    parts: list[str],
+    report: str,
+    rebuild_into: str | None = None,
 ) -> dict[str, Any]:
+    """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
     frames = pipeline.assemble(Path(root), source_ids, parts)
     lock = Path(root) / "uv.lock"
+    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
     extras = {f"validation/{name}": (Path(report) / name).read_bytes() for name in REPORT_FILES}
-    outcome = release.publish(
-        Path(root), frames, parquet.sha256(lock) if lock.is_file() else None, extras
-    )
+    if rebuild_into is not None:
+        rebuilt = release.rebuild(Path(root), frames, lock_sha256, Path(rebuild_into), extras)
+        return {
+            "status": "rebuilt",
+            "version": rebuilt.version,
+            "path": rebuild_into,
+            "differences": rebuilt.differences,
+        }
+    outcome = release.publish(Path(root), frames, lock_sha256, extras)
     return {
         "status": outcome.status,
         "version": outcome.version,
@@ -75,12 +87,16 @@ def publish_release(
 
 @flow(name="csedata-release")
 def release_flow(
-    root: str, sources: list[str] | None = None, refresh: bool = False
+    root: str,
+    sources: list[str] | None = None,
+    refresh: bool = False,
+    rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Build the release from the registered raw files; write it only if it changed.
 
     With ``refresh``, first download every source that has a URL and register
-    new content as a new snapshot.
+    new content as a new snapshot. With ``rebuild_into``, write the latest
+    release again into that folder instead of publishing.
     """
     registry = select(load_registry(Path(root)), sources)
     ids = sorted(registry)
@@ -89,7 +105,7 @@ def release_flow(
         extracted = [extract_source(root, source_id) for source_id in ids]
         parts = [e["path"] for e in extracted]
         checked = validate_release(root, ids, parts)
-        outcome = publish_release(root, ids, parts, checked["report"])
+        outcome = publish_release(root, ids, parts, checked["report"], rebuild_into)
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
     outcome["observations"] = checked["observations"]

@@ -63,7 +63,12 @@ OBSERVATIONS = pa.DataFrameSchema(
         "measure": _text("What is counted or measured, in plain words."),
         "value": pa.Column(
             float,
-            pa.Check(lambda s: s.notna() & (s.abs() != float("inf")), ignore_na=False),
+            pa.Check(
+                lambda s: s.notna() & (s.abs() != float("inf")),
+                ignore_na=False,
+                name="finite",
+                error="value is missing or infinite",
+            ),
             description="The number. Percent in percentage points (47.1, not 0.471); "
             "'21.7 million' is 21700000.",
         ),

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 # Prefect reads these when first imported: no network, quiet logs.
@@ -43,3 +44,24 @@ def prefect_api() -> Iterator[str]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
+def built_frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The release's tables from the real raw files, by the plain pipeline (no Prefect)."""
+    from csedata import pipeline
+    from csedata.registry import load_registry
+
+    root = tmp_path_factory.mktemp("frames")
+    shutil.copytree(REPO / "raw", root / "raw")
+    shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
+    registry = load_registry(root)
+    ids = sorted(registry)
+    parts = [str(pipeline.extract_source(root, registry[i])[0]) for i in ids]
+    return pipeline.assemble(root, ids, parts)
+
+
+@pytest.fixture
+def frames(built_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A copy of the release's tables for one test to change."""
+    return {name: df.copy() for name, df in built_frames.items()}

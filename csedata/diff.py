@@ -1,0 +1,220 @@
+"""What changed between two releases, and the version number that change earns.
+
+Tables are compared by their Parquet files as released: columns (name, type,
+description) and rows matched on the table's row key from its schema. The
+result is plain JSON (diff.json in each release) and also drives the version:
+
+- major: a column removed or retyped, a table removed, or an observation or a
+  source removed (their ids are public and stable);
+- minor: a column or table added, or an observation or a source added;
+- patch: anything else (changed values, quotes, descriptions, ledger rows);
+- no difference at all: no new release.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from schemas import schema_for
+from schemas.describe import primary_key
+
+STABLE = ("observations", "sources")  # row keys that users cite: removing one breaks them
+LEVELS = {1: "patch", 2: "minor", 3: "major"}
+LISTED = 50  # changelog lines per table before "and N more"
+
+
+def _columns(schema: Any) -> dict[str, dict[str, str]]:
+    return {
+        f.name: {
+            "type": str(f.type),
+            "description": (f.metadata or {}).get(b"description", b"").decode(),
+        }
+        for f in schema
+    }
+
+
+def _same(a: object, b: object) -> bool:
+    both_nan = isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
+    return both_nan or a == b
+
+
+def _column_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    common = [c for c in new if c in old]
+    return {
+        "added": [{"name": c, "type": new[c]["type"]} for c in new if c not in old],
+        "removed": [{"name": c, "type": old[c]["type"]} for c in old if c not in new],
+        "retyped": [
+            {"name": c, "old": old[c]["type"], "new": new[c]["type"]}
+            for c in common
+            if old[c]["type"] != new[c]["type"]
+        ],
+        "redescribed": [
+            {"name": c, "old": old[c]["description"], "new": new[c]["description"]}
+            for c in common
+            if old[c]["description"] != new[c]["description"]
+        ],
+    }
+
+
+def _row_changes(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], key: list[str], columns: list[str]
+) -> dict[str, list[Any]]:
+    before = {tuple(r[k] for k in key): r for r in old}
+    after = {tuple(r[k] for k in key): r for r in new}
+    changed = []
+    for k in sorted(before.keys() & after.keys()):
+        cells = {
+            c: {"old": before[k][c], "new": after[k][c]}
+            for c in columns
+            if not _same(before[k][c], after[k][c])
+        }
+        if cells:
+            changed.append({"key": dict(zip(key, k, strict=True)), "changes": cells})
+    return {
+        "added": [after[k] for k in sorted(after.keys() - before.keys())],
+        "removed": [before[k] for k in sorted(before.keys() - after.keys())],
+        "changed": changed,
+    }
+
+
+def _table(name: str, old_path: Path, new_path: Path) -> dict[str, Any] | None:
+    old, new = pq.read_table(old_path), pq.read_table(new_path)
+    old_cols, new_cols = _columns(old.schema), _columns(new.schema)
+    columns = _column_changes(old_cols, new_cols)
+    key = primary_key(schema_for(name))
+    retyped = {c["name"] for c in columns["retyped"]}
+    comparable = [c for c in new_cols if c in old_cols and c not in retyped]
+    if set(key) <= set(comparable):
+        rows = _row_changes(old.to_pylist(), new.to_pylist(), key, comparable)
+    else:  # no common row key: every row is new
+        rows = {"added": new.to_pylist(), "removed": old.to_pylist(), "changed": []}
+    descriptions = [
+        (s.metadata or {}).get(b"description", b"").decode() for s in (old.schema, new.schema)
+    ]
+    entry: dict[str, Any] = {"status": "changed", "columns": columns, "rows": rows}
+    if descriptions[0] != descriptions[1]:
+        entry["description"] = {"old": descriptions[0], "new": descriptions[1]}
+    differs = any(columns.values()) or any(rows.values()) or "description" in entry
+    return entry if differs else None
+
+
+def compare(old: dict[str, Path] | None, new: dict[str, Path]) -> dict[str, Any]:
+    """Per table (name -> Parquet file), what differs; tables without differences are left out."""
+    old = old or {}
+    tables: dict[str, Any] = {}
+    for name in sorted(old.keys() | new.keys()):
+        if name not in old:
+            tables[name] = {"status": "added", "rows": pq.read_metadata(new[name]).num_rows}
+        elif name not in new:
+            tables[name] = {"status": "removed", "rows": pq.read_metadata(old[name]).num_rows}
+        elif (entry := _table(name, old[name], new[name])) is not None:
+            tables[name] = entry
+    return tables
+
+
+def _level(name: str, entry: dict[str, Any]) -> int:
+    if entry["status"] != "changed":
+        return 3 if entry["status"] == "removed" else 2
+    columns, rows = entry["columns"], entry["rows"]
+    if columns["removed"] or columns["retyped"] or (name in STABLE and rows["removed"]):
+        return 3
+    if columns["added"] or (name in STABLE and rows["added"]):
+        return 2
+    return 1
+
+
+def change_level(tables: dict[str, Any]) -> str | None:
+    """major, minor or patch for these differences; None when there are none."""
+    if not tables:
+        return None
+    return LEVELS[max(_level(name, entry) for name, entry in tables.items())]
+
+
+def report(old: str | None, new: str, tables: dict[str, Any]) -> dict[str, Any]:
+    """The machine-readable diff (diff.json): from, to, change level and tables."""
+    change = change_level(tables) if old is not None else "initial"
+    return {"from": old, "to": new, "change": change, "tables": tables}
+
+
+def next_version(previous: str | None, level: str | None) -> str:
+    """The version after ``previous`` for a change of ``level``; 1.0.0 comes first."""
+    if previous is None:
+        return "1.0.0"
+    if level is None:
+        raise ValueError("no difference, no new version")
+    major, minor, patch = (int(p) for p in previous.split("."))
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 80 else text[:77] + '…"'
+
+
+def _row_name(row: dict[str, Any], key: list[str]) -> str:
+    name = "/".join(str(row[k]) for k in key)
+    if {"value", "unit"} <= row.keys():
+        name += f" = {_show(row['value'])} {row['unit']}"
+    return f"`{name}`"
+
+
+def _listed(lines: list[str]) -> list[str]:
+    more = len(lines) - LISTED
+    return lines[:LISTED] + ([f"- … and {more} more (see diff.json)"] if more > 0 else [])
+
+
+def _table_lines(name: str, entry: dict[str, Any]) -> list[str]:
+    if entry["status"] != "changed":
+        return [f"- table `{name}` {entry['status']} ({entry['rows']} rows)"]
+    columns, rows = entry["columns"], entry["rows"]
+    lines = [f"- column `{c['name']}` added ({c['type']})" for c in columns["added"]]
+    lines += [f"- column `{c['name']}` removed" for c in columns["removed"]]
+    lines += [
+        f"- column `{c['name']}` retyped: {c['old']} → {c['new']}" for c in columns["retyped"]
+    ]
+    lines += [f"- description of `{c['name']}` changed" for c in columns["redescribed"]]
+    if "description" in entry:
+        lines.append("- table description changed")
+    if name not in STABLE:
+        counts = ", ".join(
+            f"{len(rows[k])} {k}" for k in ("added", "removed", "changed") if rows[k]
+        )
+        return [*lines, f"- rows: {counts}"] if counts else lines
+    key = primary_key(schema_for(name))
+    rows_text = [f"- added {_row_name(r, key)}" for r in rows["added"]]
+    rows_text += [f"- removed {_row_name(r, key)}" for r in rows["removed"]]
+    for change in rows["changed"]:
+        cells = "; ".join(
+            f"{c}: {_show(v['old'])} → {_show(v['new'])}" for c, v in change["changes"].items()
+        )
+        rows_text.append(f"- changed {_row_name(change['key'], key)}: {cells}")
+    return lines + _listed(rows_text)
+
+
+def summary(tables: dict[str, Any]) -> list[str]:
+    """The differences as Markdown, a heading and a list per table."""
+    lines: list[str] = []
+    for name, entry in tables.items():
+        lines += [f"### {name}", "", *_table_lines(name, entry), ""]
+    return lines
+
+
+def changelog_entry(report: dict[str, Any], created: str, sources: list[str]) -> str:
+    """One CHANGELOG.md section for the release a diff report (diff.json) describes."""
+    head = f"## {report['to']} ({created[:10]})"
+    if report["from"] is None:
+        rows = report["tables"]["observations"]["rows"]
+        ids = ", ".join(f"`{s}`" for s in sources)
+        return f"{head}\n\nFirst release: {rows} observations from {len(sources)} sources: {ids}.\n"
+    intro = f"{report['change'].capitalize()} release; changes since {report['from']}:"
+    return "\n".join([head, "", intro, "", *summary(report["tables"])])

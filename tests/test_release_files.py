@@ -1,0 +1,313 @@
+"""What a release holds and how versions follow from changes (csedata.release, no Prefect)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import frictionless
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+import csedata
+from csedata import diff, parquet, release, verify
+from csedata.errors import CsedataError
+from schemas import SCHEMAS, schema_for
+
+REPO = Path(__file__).resolve().parent.parent
+SMARTPHONE = "ussc-2021-production/method-of-production/smartphone-or-tablet/count"
+Frames = dict[str, pd.DataFrame]
+
+
+def _publish(root: Path, frames: Frames) -> release.Outcome:
+    outcome = release.publish(root, frames, None)
+    assert verify.problems(outcome.path) == []
+    return outcome
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _add_observation(frames: Frames) -> str:
+    row = frames["observations"].iloc[[0]].assign(observation_id="test/added/one/percent")
+    frames["observations"] = pd.concat([frames["observations"], row], ignore_index=True)
+    return "test/added/one/percent"
+
+
+def _remove_observation(frames: Frames) -> str:
+    """Drop a prose figure; its ledger token becomes a deliberate exclusion."""
+    obs, ledger = frames["observations"], frames["ledger"]
+    gone = obs[obs["form"] == "prose"].iloc[0]["observation_id"]
+    frames["observations"] = obs[obs["observation_id"] != gone].reset_index(drop=True)
+    token = ledger["observation_id"] == gone
+    ledger.loc[token, ["status", "observation_id", "reason", "note"]] = [
+        "excluded",
+        None,
+        "non-statistical",
+        "test",
+    ]
+    return str(gone)
+
+
+def test_release_files_and_frictionless(tmp_path: Path, frames: Frames) -> None:
+    outcome = _publish(tmp_path, frames)
+    folder = outcome.path
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {
+        "observations.parquet",
+        "sources.parquet",
+        "ledger.parquet",
+        "datapackage.json",
+        "manifest.json",
+        "data-dictionary.md",
+        "CHANGELOG.md",
+        "diff.json",
+    } <= names
+
+    package = json.loads((folder / "datapackage.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert package["name"] == "csedata"
+    assert package["version"] == manifest["version"] == "1.0.0"
+    assert package["created"] == manifest["created"]
+    assert package["licenses"][0]["name"]
+    registry = yaml.safe_load((REPO / "raw" / "sources.yaml").read_text())["sources"]
+    assert {s["file"]: s["sha256"] for s in package["sources"]} == {
+        f"raw/{s['file']}": s["sha256"] for s in registry
+    }
+    assert manifest["sources"] == {
+        s["source_id"]: {"file": s["file"], "sha256": s["sha256"]} for s in registry
+    }
+    assert set(manifest["libraries"]) >= {"pandas", "pyarrow", "pandera"}
+    assert len(manifest["code_sha256"]) == 64
+    tables = [r for r in package["resources"]]
+    assert {r["path"] for r in tables} == {n for n in names if n.endswith(".parquet")}
+    for resource in tables:
+        path = folder / resource["path"]
+        assert resource["format"] == "parquet"
+        assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        assert manifest["files"][resource["path"]]["bytes"] == path.stat().st_size
+        schema = schema_for(resource["name"])
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        assert list(fields) == list(schema.columns)
+        for name, column in schema.columns.items():
+            assert fields[name]["description"] == column.description
+            assert fields[name].get("constraints", {}).get("required", False) != column.nullable
+
+    # the frictionless validator reads every table and accepts the package
+    checked = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            "--json",
+            "datapackage.json",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(checked.stdout)
+    assert report["valid"], checked.stdout[:2000]
+    rows = {t["name"]: t["stats"]["rows"] for t in report["tasks"]}
+    assert rows == {r["name"]: manifest["files"][r["path"]]["rows"] for r in tables}
+
+    # the data dictionary names every column of every table with its description
+    dictionary = (folder / "data-dictionary.md").read_text()
+    for schema in [*SCHEMAS.values(), schema_for("tables/any/table")]:
+        assert f"## {schema.name}" in dictionary
+        for name, column in schema.columns.items():
+            assert f"| `{name}` |" in dictionary
+            assert str(column.description).replace("|", "\\|") in dictionary
+    assert f"`observations.parquet` ({len(frames['observations'])} rows)" in dictionary
+
+
+def test_frictionless_rejects_a_table_that_breaks_its_schema(
+    tmp_path: Path, frames: Frames
+) -> None:
+    """The generated constraints are real: a value outside its enum fails validation."""
+    folder = _publish(tmp_path, frames).path
+    package = json.loads((folder / "datapackage.json").read_text())
+    unit = next(
+        f
+        for r in package["resources"]
+        if r["name"] == "observations"
+        for f in r["schema"]["fields"]
+        if f["name"] == "unit"
+    )
+    unit["constraints"]["enum"].remove("count")
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    (copy / "datapackage.json").write_text(json.dumps(package))
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    errors = report.flatten(["type", "fieldName"])
+    assert errors and all(e == ["constraint-error", "unit"] for e in errors)
+
+
+def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frames: Frames) -> None:
+    for name, df in frames.items():
+        first, second = tmp_path / f"{name}-1.parquet", tmp_path / f"{name}-2.parquet"
+        parquet.write(df, first, SCHEMAS[name])
+        parquet.write(df.copy(), second, SCHEMAS[name])
+        assert first.read_bytes() == second.read_bytes()
+        schema = pq.read_schema(first)
+        assert schema.metadata[b"description"].decode() == SCHEMAS[name].description
+        for field in schema:
+            column = SCHEMAS[name].columns[field.name]
+            assert field.metadata[b"description"].decode() == column.description
+            assert field.type == parquet.ARROW_TYPES[str(column.dtype)]  # even when all null
+
+
+def test_versions_follow_the_change(tmp_path: Path, frames: Frames) -> None:
+    root = tmp_path
+    assert _publish(root, frames).version == "1.0.0"
+    before = _snapshot(root / "processed")
+
+    same = release.publish(root, frames, None)
+    assert (same.status, same.version) == ("unchanged", "1.0.0")
+    assert _snapshot(root / "processed") == before
+
+    obs = frames["observations"]
+    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 242.0
+    patch = _publish(root, frames)
+    assert (patch.version, patch.previous) == ("1.0.1", "1.0.0")
+    report = json.loads((patch.path / "diff.json").read_text())
+    assert (report["from"], report["to"], report["change"]) == ("1.0.0", "1.0.1", "patch")
+    changed = report["tables"]["observations"]["rows"]["changed"]
+    assert changed == [
+        {"key": {"observation_id": SMARTPHONE}, "changes": {"value": {"old": 241.0, "new": 242.0}}}
+    ]
+    shaped = report["tables"]["tables/ussc-2021-production/method-of-production"]["rows"]
+    assert shaped["changed"][0]["changes"]["n"] == {"old": 241.0, "new": 242.0}
+    assert set(report["tables"]) == {
+        "observations",
+        "tables/ussc-2021-production/method-of-production",
+    }
+
+    added = _add_observation(frames)
+    minor = _publish(root, frames)
+    assert minor.version == "1.1.0"
+    rows = json.loads((minor.path / "diff.json").read_text())["tables"]["observations"]["rows"]
+    assert [r["observation_id"] for r in rows["added"]] == [added]
+
+    removed = _remove_observation(frames)
+    major = _publish(root, frames)
+    assert major.version == "2.0.0"
+    report = json.loads((major.path / "diff.json").read_text())
+    assert [r["observation_id"] for r in report["tables"]["observations"]["rows"]["removed"]] == [
+        removed
+    ]
+    assert report["tables"]["ledger"]["rows"]["changed"]  # its token is now an exclusion
+
+    # every release keeps the whole history, newest first; earlier releases untouched
+    changelog = (major.path / "CHANGELOG.md").read_text()
+    heads = [line.split()[1] for line in changelog.splitlines() if line.startswith("## ")]
+    assert heads == ["2.0.0", "1.1.0", "1.0.1", "1.0.0"]
+    assert f"removed `{removed}" in changelog
+    assert f"`{SMARTPHONE}`: value: 241 → 242" in changelog
+    first = {k: v for k, v in before.items() if k.startswith("1.0.0/")}
+    assert {k: v for k, v in _snapshot(root / "processed").items() if k in first} == first
+    assert (root / "processed" / "LATEST").read_text() == "2.0.0\n"
+    assert all(not p for p in verify.releases(root, every=True).values())
+
+
+def _table(folder: Path, df: pd.DataFrame, descriptions: dict[str, str]) -> dict[str, Path]:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    fields = [f.with_metadata({"description": descriptions.get(f.name, "")}) for f in table.schema]
+    path = folder / "t.parquet"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table.cast(pa.schema(fields)), path)
+    return {"tables/s/t": path}
+
+
+@pytest.mark.parametrize(
+    ("change", "level"),
+    [
+        (lambda df, d: (df, d), None),
+        (lambda df, d: (df.assign(n=[1.0, 5.0]), d), "patch"),
+        (lambda df, d: (df, {**d, "n": "a new description"}), "patch"),
+        (lambda df, d: (df.iloc[:1], d), "patch"),  # source tables' rows are not public ids
+        (lambda df, d: (df.assign(extra=["x", "y"]), d), "minor"),
+        (lambda df, d: (df.drop(columns=["n"]), d), "major"),
+        (lambda df, d: (df.assign(n=df["n"].astype("int64")), d), "major"),
+    ],
+    ids=["same", "value", "description", "row", "column-added", "column-removed", "retyped"],
+)
+def test_change_levels_of_columns(tmp_path: Path, change: object, level: str | None) -> None:
+    old_df = pd.DataFrame({"category": ["a", "b"], "n": [1.0, 2.0]})
+    old_desc = {"category": "slug", "n": "count"}
+    new_df, new_desc = change(old_df.copy(), dict(old_desc))  # type: ignore[operator]
+    tables = diff.compare(
+        _table(tmp_path / "old", old_df, old_desc), _table(tmp_path / "new", new_df, new_desc)
+    )
+    assert diff.change_level(tables) == level
+
+
+def test_next_version() -> None:
+    assert diff.next_version(None, "minor") == "1.0.0"
+    assert diff.next_version("1.4.2", "patch") == "1.4.3"
+    assert diff.next_version("1.4.2", "minor") == "1.5.0"
+    assert diff.next_version("1.4.2", "major") == "2.0.0"
+
+
+def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames) -> None:
+    root = tmp_path / "project"
+    _publish(root, frames)
+    obs = frames["observations"]
+    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 242.0
+    latest = _publish(root, frames)
+    rebuilt = release.rebuild(root, frames, None, tmp_path / "again")
+    assert (rebuilt.version, rebuilt.differences) == ("1.0.1", [])
+    assert _snapshot(tmp_path / "again") == _snapshot(latest.path)
+
+    # the rebuild compares every file: other data gives other bytes, and says which
+    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 243.0
+    other = release.rebuild(root, frames, None, tmp_path / "other")
+    assert "observations.parquet: sha256 differs" in other.differences
+    assert "diff.json: sha256 differs" in other.differences
+    with pytest.raises(CsedataError, match="not empty"):
+        release.rebuild(root, frames, None, tmp_path / "other")
+
+
+def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames) -> None:
+    root = tmp_path
+    folder = _publish(root, frames).path
+    obs = csedata.load(root=root)
+    assert obs.equals(pd.read_parquet(folder / "observations.parquet"))
+    assert csedata.load("1.0.0", root=root).equals(obs)
+    assert csedata.load(folder).equals(obs)
+    shaped = csedata.load(table="tables/ussc-2021-production/method-of-production", root=root)
+    assert shaped.set_index("label").loc["Smartphone or Tablet", "n"] == 241
+
+    # polars and DuckDB read the same file to the same rows
+    polars = pl.read_parquet(folder / "observations.parquet")
+    assert polars.equals(pl.from_pandas(obs))
+    assert polars.filter(pl.col("observation_id") == SMARTPHONE)["value"].item() == 241
+    [(n, total)] = duckdb.sql(
+        "select count(*), sum(value) filter (where unit = 'count') from obs"
+    ).fetchall()
+    assert (n, total) == (len(obs), obs.loc[obs["unit"] == "count", "value"].sum())
+
+    with pytest.raises(CsedataError, match="no table 'nope'; tables: ledger, observations"):
+        csedata.load(table="nope", root=root)
+    with pytest.raises(CsedataError, match=r"9\.9\.9: no such release"):
+        csedata.load("9.9.9", root=root)
+    data = bytearray((folder / "sources.parquet").read_bytes())
+    data[len(data) // 2] ^= 1
+    (folder / "sources.parquet").write_bytes(bytes(data))
+    with pytest.raises(CsedataError, match=r"sources\.parquet: sha256 .* does not match"):
+        csedata.load(table="sources", root=root)
