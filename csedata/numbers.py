@@ -83,9 +83,12 @@ class NumberError(ValueError):
     """The text is not a number this reader understands, in full."""
 
 
+_LONGEST_FIRST = sorted(QUALIFIERS, key=len, reverse=True)
+
+
 def _strip_qualifier(text: str) -> tuple[str, str]:
     low = text.lower()
-    for phrase in sorted(QUALIFIERS, key=len, reverse=True):
+    for phrase in _LONGEST_FIRST:
         if low.startswith(phrase + " "):
             return QUALIFIERS[phrase], text[len(phrase) + 1 :].strip()
     return "exact", text

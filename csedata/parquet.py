@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -32,7 +33,29 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
 
 def write(df: pd.DataFrame, path: Path, schema: pa.DataFrameSchema | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(to_arrow(df, schema), path, compression="zstd", compression_level=9)
+    # zstd's default level: a third of level 9's time for a million rows, ~10% larger
+    pq.write_table(to_arrow(df, schema), path, compression="zstd", compression_level=3)
+
+
+ARROW_TYPES = {
+    "str": pyarrow.string(),
+    "int64": pyarrow.int64(),
+    "float64": pyarrow.float64(),
+    "bool": pyarrow.bool_(),
+}
+
+
+def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
+    """The Arrow types of a pandera schema's columns (str, int64, float64, bool)."""
+    return pyarrow.schema(
+        [(name, ARROW_TYPES[str(column.dtype)]) for name, column in schema.columns.items()]
+    )
+
+
+def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:
+    """Row dicts as an Arrow table typed by the schema, without a pandas detour."""
+    columns = {name: [row[name] for row in rows] for name in schema.columns}
+    return pyarrow.table(columns, schema=arrow_schema(schema))
 
 
 def sha256(path: Path) -> str:

@@ -68,18 +68,21 @@ def read_manifest(root: Path, version: str) -> dict[str, object]:
 
 
 def table_frames(observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The published tables in their own shape: label, n, percent per row."""
-    out: dict[str, pd.DataFrame] = {}
+    """The published tables in their own shape (label, n, percent per printed row).
+
+    All tables go in one file, keyed by source_id and table_id: a file per table
+    would be tens of thousands of files for a corpus of thousands of reports.
+    """
+    keys = ["source_id", "table_id", "category"]
     tables = observations[observations["form"] == "table"]
-    for (source_id, table_id), group in tables.groupby(["source_id", "table_id"], sort=True):
-        rows = group.drop_duplicates("category")[
-            ["label", "category", "parent_category", "multi_response"]
-        ]
-        for unit, column in (("count", "n"), ("percent", "percent")):
-            values = group[group["unit"] == unit].set_index("category")["value"]
-            rows = rows.assign(**{column: rows["category"].map(values)})
-        out[f"tables/{source_id}/{table_id}.parquet"] = rows.reset_index(drop=True)
-    return out
+    shaped = tables.drop_duplicates(keys)[
+        [*keys[:2], "label", "category", "parent_category", "multi_response"]
+    ]
+    for unit, column in (("count", "n"), ("percent", "percent")):
+        values = tables.loc[tables["unit"] == unit, [*keys, "value"]]
+        shaped = shaped.merge(values.rename(columns={"value": column}), on=keys, how="left")
+    shaped = shaped.sort_values(keys[:2], kind="stable", ignore_index=True)
+    return {"tables.parquet": shaped}
 
 
 def _bump(previous: str | None, old: pd.DataFrame | None, new: pd.DataFrame) -> str:

@@ -1,7 +1,10 @@
-"""The release flow: registry -> extract (one task per source) -> validate -> publish.
+"""The release flow: registry -> extract (a task per batch of sources) -> validate -> publish.
 
 The flow is thin: every task calls a plain function of the csedata package, so
-the logic is tested without Prefect and the flow end to end with it.
+the logic is tested without Prefect and the flow end to end with it. Extraction
+batches are submitted to the flow's task runner (threads by default, a Dask
+cluster with ``csedata release --dask``); validation and publishing run in the
+flow's own process, which holds the assembled tables.
 """
 
 from __future__ import annotations
@@ -11,45 +14,34 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
-from csedata import parquet, pipeline, release, validate
-from csedata.registry import load_registry, select
-from schemas import SOURCES, frame
-
-
-@task(name="extract-source", task_run_name="extract-{source_id}")
-def extract_source(root: str, source_id: str) -> dict[str, Any]:
-    source = load_registry(Path(root))[source_id]
-    path, cached = pipeline.extract_source(Path(root), source)
-    return {"source_id": source_id, "path": str(path), "cached": cached}
+from csedata import parquet, pipeline, release, uptodate, validate
+from csedata.batches import BATCH_SIZE, batches
+from csedata.registry import Source, load_registry, select
 
 
-def _assemble(root: str, source_ids: list[str], parts: list[str]) -> dict[str, pd.DataFrame]:
-    sources = load_registry(Path(root))
-    registry = frame(SOURCES, [sources[i].model_dump(mode="json") for i in source_ids])
-    return {
-        "observations": pd.concat(
-            [pd.read_parquet(Path(p) / "observations.parquet") for p in parts], ignore_index=True
-        ),
-        "sources": registry,
-        "ledger": pd.concat(
-            [pd.read_parquet(Path(p) / "ledger.parquet") for p in parts], ignore_index=True
-        ),
-    }
+# csedata caches extraction on content itself; Prefect's input hashing would only cost time.
+@task(name="extract-batch", task_run_name="extract-{label}", cache_policy=NO_CACHE)
+def extract_batch(root: str, sources: list[Source], label: str) -> dict[str, Any]:
+    batch = pipeline.extract_batch(Path(root), sources)
+    return {"path": str(batch.path), "key": batch.key, "cached": batch.cached, "n": batch.sources}
 
 
-@task(name="validate")
-def validate_release(root: str, source_ids: list[str], parts: list[str]) -> int:
-    frames = _assemble(root, source_ids, parts)
+# The tables stay in this process's memory, handed from task to task: never persisted.
+@task(name="validate", cache_policy=NO_CACHE, persist_result=False)
+def validate_release(sources: list[Source], parts: list[str]) -> dict[str, pd.DataFrame]:
+    frames = pipeline.assemble(sources, [Path(p) for p in parts])
     validate.require_valid(frames)
-    return len(frames["observations"])
+    return frames
 
 
-@task(name="publish")
-def publish_release(root: str, source_ids: list[str], parts: list[str]) -> dict[str, Any]:
-    frames = _assemble(root, source_ids, parts)
-    lock = Path(root) / "uv.lock"
-    outcome = release.publish(Path(root), frames, parquet.sha256(lock) if lock.is_file() else None)
+@task(name="publish", cache_policy=NO_CACHE, persist_result=False)
+def publish_release(
+    root: str, frames: dict[str, pd.DataFrame], lock_sha256: str | None, inputs: str
+) -> dict[str, Any]:
+    outcome = release.publish(Path(root), frames, lock_sha256)
+    uptodate.record(Path(root), inputs, outcome.version)
     return {
         "status": outcome.status,
         "version": outcome.version,
@@ -59,16 +51,37 @@ def publish_release(root: str, source_ids: list[str], parts: list[str]) -> dict[
 
 
 @flow(name="csedata-release")
-def release_flow(root: str, sources: list[str] | None = None) -> dict[str, Any]:
+def release_flow(
+    root: str, sources: list[str] | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, Any]:
     """Build the release from the registered raw files; write it only if it changed."""
     registry = select(load_registry(Path(root)), sources)
-    ids = sorted(registry)
-    extracted = [extract_source(root, source_id) for source_id in ids]
+    groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
+    futures = [
+        extract_batch.submit(root, group, f"{group[0].source_id}+{len(group) - 1}")
+        for group in groups
+    ]
+    extracted = [future.result() for future in futures]  # re-raises a batch's error
+    lock = Path(root) / "uv.lock"
+    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
+    inputs = pipeline.inputs_digest([e["key"] for e in extracted], lock_sha256)
+    ordered = [source for group in groups for source in group]
     parts = [e["path"] for e in extracted]
-    rows = validate_release(root, ids, parts)
-    outcome = publish_release(root, ids, parts)
-    outcome["observations"] = rows
-    outcome["extracted"] = sum(not e["cached"] for e in extracted)
-    outcome["cached"] = sum(e["cached"] for e in extracted)
+    current = uptodate.current(Path(root), inputs)
+    outcome: dict[str, Any]
+    if current is not None:
+        outcome = {
+            "status": current.status,
+            "version": current.version,
+            "path": str(current.path),
+            "previous": current.previous,
+            "observations": None,
+        }
+    else:
+        frames = validate_release(ordered, parts)
+        outcome = publish_release(root, frames, lock_sha256, inputs)
+        outcome["observations"] = len(frames["observations"])
+    outcome["extracted"] = sum(e["n"] for e in extracted if not e["cached"])
+    outcome["cached"] = sum(e["n"] for e in extracted if e["cached"])
     get_run_logger().info("release %s: %s", outcome["version"], outcome["status"])
     return outcome

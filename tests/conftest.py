@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 REPO = Path(__file__).resolve().parent.parent
 # One Prefect database per checkout: parallel checkouts never share a SQLite file.
 os.environ.setdefault("PREFECT_HOME", str(REPO / ".cache" / "prefect"))
+os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)  # Prefect creates only the last level
 
 
 @pytest.fixture

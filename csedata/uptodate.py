@@ -1,0 +1,59 @@
+"""Skip a rebuild whose inputs already made the latest release.
+
+A release is a function of its inputs: the batches' content keys (raw files,
+registry, specs, patterns, code) and the lock file. When a run's inputs equal
+those recorded for the current release, rebuilding would give the same bytes,
+so the run stops once the raw files are verified, reading and writing no table.
+The record is local state in .cache/, never part of a release: without it (or
+after any change) a run takes the full path and compares the rebuilt tables
+with the latest release byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from csedata import parquet
+from csedata.release import PROCESSED, Outcome, latest_version
+
+RECORD = Path(".cache") / "release-inputs.json"
+
+
+def _manifest_sha256(root: Path, version: str) -> str | None:
+    path = root / PROCESSED / version / "manifest.json"
+    return parquet.sha256(path) if path.is_file() else None
+
+
+def current(root: Path, inputs: str) -> Outcome | None:
+    """The latest release when it was made from exactly these inputs, else None."""
+    path = root / RECORD
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = latest_version(root)
+    if (
+        not isinstance(data, dict)
+        or data.get("inputs") != inputs
+        or version is None
+        or data.get("version") != version
+        or data.get("manifest_sha256") != _manifest_sha256(root, version)
+    ):
+        return None
+    return Outcome("unchanged", version, root / PROCESSED / version, version)
+
+
+def record(root: Path, inputs: str, version: str) -> None:
+    """Remember that these inputs give release ``version`` (written or found unchanged)."""
+    path = root / RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "inputs": inputs,
+        "version": version,
+        "manifest_sha256": _manifest_sha256(root, version),
+    }
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
