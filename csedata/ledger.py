@@ -85,24 +85,22 @@ def ledger(
     rows: list[dict[str, Any]] = []
     unexplained: list[re.Match[str]] = []
     for m, hit, why in zip(tokens, extracted, reasons, strict=True):
-        row: dict[str, Any] = {
-            "source_id": source_id,
-            "token": m.group(),
-            "char_start": m.start(),
-            "char_end": m.end(),
-            "status": None,
-            "observation_id": None,
-            "reason": None,
-            "note": None,
-        }
-        if hit is not None:
-            row.update(status="extracted", observation_id=observations[hit]["observation_id"])
-        elif why is not None:
-            row.update(status="excluded", reason=excluded[why][2], note=excluded[why][3])
-        else:
+        if hit is None and why is None:
             unexplained.append(m)
             continue
-        rows.append(row)
+        excluded_by = excluded[why] if hit is None and why is not None else None
+        rows.append(
+            {
+                "source_id": source_id,
+                "token": m.group(),
+                "char_start": m.start(),
+                "char_end": m.end(),
+                "status": "extracted" if excluded_by is None else "excluded",
+                "observation_id": observations[hit]["observation_id"] if hit is not None else None,
+                "reason": excluded_by[2] if excluded_by else None,
+                "note": excluded_by[3] if excluded_by else None,
+            }
+        )
     if unexplained:
         first = unexplained[0]
         context = text[max(0, first.start() - 40) : first.end() + 40].replace("\n", " ")

@@ -114,7 +114,7 @@ def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame
     def read(name: str) -> pd.DataFrame:
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
         # free each Arrow column once converted: the peak holds one copy, not two
-        df: pd.DataFrame = table.to_pandas(split_blocks=True, self_destruct=True)
+        df: pd.DataFrame = table.to_pandas(self_destruct=True)
         return df
 
     return {
