@@ -78,8 +78,8 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
 
 def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     """The flow's steps, in its order, as plain calls (see flows/release.py)."""
-    from csedata import parquet, pipeline, release, uptodate, validate
-    from csedata.batches import batches
+    from csedata import pipeline, release, uptodate, validate
+    from csedata.batches import batches, inputs_digest
     from csedata.registry import load_registry
 
     times: dict[str, float] = {}
@@ -93,9 +93,8 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     registry = timed("registry", lambda: load_registry(root))
     groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
     extracted = timed("extract", lambda: [pipeline.extract_batch(root, g) for g in groups])
-    lock = root / "uv.lock"
-    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
-    inputs = pipeline.inputs_digest([b.key for b in extracted], lock_sha256)
+    lock_sha256 = uptodate.lock_sha256(root)
+    inputs = inputs_digest([b.key for b in extracted], lock_sha256)
     ordered = [source for group in groups for source in group]
     status, rows = "unchanged", None
     if timed("check", lambda: uptodate.current(root, inputs)) is None:
@@ -109,12 +108,12 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
 
 def _bare() -> dict[str, Any]:
     """A one-task flow started as csedata starts its own: the orchestration floor."""
-    from prefect import flow, task
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     from csedata.cli import _quiet_prefect
 
-    _quiet_prefect(False)
+    _quiet_prefect(False)  # before Prefect is imported, as the csedata command does
+
+    from prefect import flow, task
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     @task
     def one() -> int:

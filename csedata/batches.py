@@ -1,12 +1,19 @@
-"""Cut the sources into extraction batches: one Prefect task per batch, not per document.
+"""Extraction batches: which sources go together, and the content key of each.
 
-A task per small document would cost more in orchestration than in work; a
-batch of a few hundred keeps the task overhead a small share of the run.
+One Prefect task per batch, not per document: a task per small document would
+cost more in orchestration than in work. A batch's key covers everything its
+extraction depends on: each member's registry entry (whose sha256 the raw file
+must match), its spec, the shared patterns and the code.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from pathlib import Path
+
+from csedata.registry import Source
+from csedata.spec import SPEC_DIR, spec_path
 
 BATCH_SIZE = 250
 
@@ -33,3 +40,38 @@ def batches(ids: list[str], size: int = BATCH_SIZE) -> list[list[str]]:
             out.append(current)
             current = []
     return [*out, current] if current else out
+
+
+PACKAGES = ("csedata", "schemas", "flows")
+
+
+@functools.cache
+def code_digest() -> str:
+    """Digest of the code that shapes a release: a change to any module invalidates caches."""
+    h = hashlib.sha256()
+    repo = Path(__file__).resolve().parent.parent
+    for package in PACKAGES:
+        for path in sorted((repo / package).glob("*.py")):
+            h.update(f"{package}/{path.name}".encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _patterns_bytes(root: Path) -> bytes:
+    path = root / SPEC_DIR / "_patterns.yaml"
+    return path.read_bytes() if path.is_file() else b"missing"
+
+
+def cache_key(root: Path, sources: list[Source]) -> str:
+    """Content key of a batch: registry entries, specs, shared patterns and code."""
+    h = hashlib.sha256()
+    h.update(code_digest().encode() + _patterns_bytes(root))
+    for source in sources:
+        path = spec_path(root, source.source_id)
+        h.update(source.model_dump_json().encode())
+        h.update(path.read_bytes() if path.is_file() else b"missing")
+    return h.hexdigest()[:32]
+
+
+def inputs_digest(keys: list[str], lock_sha256: str | None) -> str:
+    """Everything a release is made from: the batches' content keys and the lock file."""
+    return hashlib.sha256("\n".join([*keys, lock_sha256 or "no lock"]).encode()).hexdigest()

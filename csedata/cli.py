@@ -40,7 +40,26 @@ def run_release(
     dask: bool = False,
     dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Run the release flow with no heartbeat thread (it costs a second per run)."""
+    """Run the release flow with no heartbeat thread (it costs a second per run).
+
+    A run with nothing changed is answered before Prefect starts (csedata.uptodate):
+    it verifies every raw file and keys every batch, and needs no orchestration.
+    """
+    from csedata import uptodate
+
+    unchanged = uptodate.check(root.resolve(), sources, batch_size)
+    if unchanged is not None:
+        current, verified = unchanged
+        return {
+            "status": current.status,
+            "version": current.version,
+            "path": str(current.path),
+            "previous": current.previous,
+            "observations": None,
+            "extracted": 0,
+            "cached": verified,
+        }
+
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.release import release_flow

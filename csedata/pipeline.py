@@ -1,15 +1,12 @@
 """The plain functions the release flow calls, one per stage.
 
-Sources are extracted in batches (csedata.batches). A batch's results are cached on
-content: each member's registry entry (whose sha256 the raw file must match),
-its spec, the shared patterns and the code. Same content, same key, no work;
-the raw files are still checked every run.
+Sources are extracted in batches, each cached on its content key (see
+csedata.batches): same content, same key, no work. The raw files are still
+checked on every run.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import shutil
 import tempfile
@@ -21,41 +18,14 @@ import pyarrow
 from pyarrow import feather
 
 from csedata import parquet
+from csedata.batches import cache_key
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.registry import Source, read_text
-from csedata.spec import SPEC_DIR, load_patterns, load_spec, spec_path
+from csedata.spec import load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
 
 CACHE = Path(".cache") / "extract"
-PACKAGES = ("csedata", "schemas", "flows")
-
-
-@functools.cache
-def code_digest() -> str:
-    """Digest of the code that shapes a release: a change to any module invalidates caches."""
-    h = hashlib.sha256()
-    repo = Path(__file__).resolve().parent.parent
-    for package in PACKAGES:
-        for path in sorted((repo / package).glob("*.py")):
-            h.update(f"{package}/{path.name}".encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-def _patterns_bytes(root: Path) -> bytes:
-    path = root / SPEC_DIR / "_patterns.yaml"
-    return path.read_bytes() if path.is_file() else b"missing"
-
-
-def cache_key(root: Path, sources: list[Source]) -> str:
-    """Content key of a batch: registry entries, specs, shared patterns and code."""
-    h = hashlib.sha256()
-    h.update(code_digest().encode() + _patterns_bytes(root))
-    for source in sources:
-        path = spec_path(root, source.source_id)
-        h.update(source.model_dump_json().encode())
-        h.update(path.read_bytes() if path.is_file() else b"missing")
-    return h.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -101,11 +71,6 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Batch(target, key, False, len(sources))
-
-
-def inputs_digest(keys: list[str], lock_sha256: str | None) -> str:
-    """Everything a release is made from: the batches' content keys and the lock file."""
-    return hashlib.sha256("\n".join([*keys, lock_sha256 or "no lock"]).encode()).hexdigest()
 
 
 def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:

@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 
 from csedata import parquet
+from csedata.batches import BATCH_SIZE, batches, cache_key, inputs_digest
+from csedata.registry import load_registry, read_bytes, select
 from csedata.release import PROCESSED, Outcome, latest_version
 
 RECORD = Path(".cache") / "release-inputs.json"
@@ -43,6 +45,30 @@ def current(root: Path, inputs: str) -> Outcome | None:
     ):
         return None
     return Outcome("unchanged", version, root / PROCESSED / version, version)
+
+
+def lock_sha256(root: Path) -> str | None:
+    lock = root / "uv.lock"
+    return parquet.sha256(lock) if lock.is_file() else None
+
+
+def check(
+    root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE
+) -> tuple[Outcome, int] | None:
+    """The latest release and the number of sources verified, if nothing changed;
+    found without extracting or orchestrating.
+
+    It does what a no-change run must: verify every raw file against the registry
+    and key every batch. The command line asks this before it starts Prefect.
+    """
+    registry = select(load_registry(root), sources)
+    keys = []
+    for ids in batches(list(registry), batch_size):
+        for source_id in ids:
+            read_bytes(root, registry[source_id])  # raises on a changed or missing file
+        keys.append(cache_key(root, [registry[i] for i in ids]))
+    outcome = current(root, inputs_digest(keys, lock_sha256(root)))
+    return None if outcome is None else (outcome, len(registry))
 
 
 def record(root: Path, inputs: str, version: str) -> None:

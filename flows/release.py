@@ -16,8 +16,8 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from csedata import parquet, pipeline, release, uptodate, validate
-from csedata.batches import BATCH_SIZE, batches
+from csedata import pipeline, release, uptodate, validate
+from csedata.batches import BATCH_SIZE, batches, inputs_digest
 from csedata.registry import Source, load_registry, select
 
 
@@ -62,9 +62,8 @@ def release_flow(
         for group in groups
     ]
     extracted = [future.result() for future in futures]  # re-raises a batch's error
-    lock = Path(root) / "uv.lock"
-    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
-    inputs = pipeline.inputs_digest([e["key"] for e in extracted], lock_sha256)
+    lock_sha256 = uptodate.lock_sha256(Path(root))
+    inputs = inputs_digest([e["key"] for e in extracted], lock_sha256)
     ordered = [source for group in groups for source in group]
     parts = [e["path"] for e in extracted]
     current = uptodate.current(Path(root), inputs)
