@@ -16,6 +16,7 @@ from csedata.registry import Source
 from csedata.spec import SPEC_DIR, spec_path
 
 BATCH_SIZE = 250
+CACHE = Path(".cache") / "extract"
 
 
 def _digest(text: str) -> int:
@@ -70,6 +71,15 @@ def cache_key(root: Path, sources: list[Source]) -> str:
         h.update(source.model_dump_json().encode())
         h.update(path.read_bytes() if path.is_file() else b"missing")
     return h.hexdigest()[:32]
+
+
+def cache_entry(root: Path, key: str) -> Path:
+    return root / CACHE / f"batch-{key}"
+
+
+def is_cached(entry: Path) -> bool:
+    """An entry is complete once it exists: it appears in one rename."""
+    return (entry / "observations.arrow").is_file()
 
 
 def inputs_digest(keys: list[str], lock_sha256: str | None) -> str:

@@ -47,28 +47,25 @@ def run_release(
     """
     from csedata import uptodate
 
-    unchanged = uptodate.check(root.resolve(), sources, batch_size)
-    if unchanged is not None:
-        current, verified = unchanged
+    plan = uptodate.check(root.resolve(), sources, batch_size)
+    if plan.unchanged is not None:
         return {
-            "status": current.status,
-            "version": current.version,
-            "path": str(current.path),
-            "previous": current.previous,
+            "status": plan.unchanged.status,
+            "version": plan.unchanged.version,
+            "path": str(plan.unchanged.path),
+            "previous": plan.unchanged.previous,
             "observations": None,
             "extracted": 0,
-            "cached": verified,
+            "cached": plan.sources,
         }
 
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    from csedata.scaleout import task_runner
     from flows.release import release_flow
 
-    flow = release_flow
-    if dask or dask_address:
-        from csedata.scaleout import dask_task_runner
-
-        flow = release_flow.with_options(task_runner=dask_task_runner(dask_address))
+    runner = task_runner(plan.to_extract, plan.batches_to_extract, dask, dask_address)
+    flow = release_flow if runner is None else release_flow.with_options(task_runner=runner)
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         result: dict[str, Any] = flow(str(root.resolve()), sources, batch_size)
     return result

@@ -18,14 +18,12 @@ import pyarrow
 from pyarrow import feather
 
 from csedata import parquet
-from csedata.batches import cache_key
+from csedata.batches import cache_entry, cache_key, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.registry import Source, read_text
 from csedata.spec import load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
-
-CACHE = Path(".cache") / "extract"
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,8 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     """Extract the sources into one cache entry (one rename: never half-written)."""
     texts = [read_text(root, source) for source in sources]  # verified on every run
     key = cache_key(root, sources)
-    target = root / CACHE / f"batch-{key}"
-    if (target / "observations.arrow").is_file():
+    target = cache_entry(root, key)
+    if is_cached(target):
         return Batch(target, key, True, len(sources))
     patterns = load_patterns(root)
     observations, tokens = [], []
@@ -66,7 +64,7 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
         )
         os.rename(tmp, target)
     except OSError:
-        if not (target / "observations.arrow").is_file():
+        if not is_cached(target):
             raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

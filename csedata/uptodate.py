@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from csedata import parquet
-from csedata.batches import BATCH_SIZE, batches, cache_key, inputs_digest
+from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.registry import load_registry, read_bytes, select
 from csedata.release import PROCESSED, Outcome, latest_version
 
@@ -52,23 +53,33 @@ def lock_sha256(root: Path) -> str | None:
     return parquet.sha256(lock) if lock.is_file() else None
 
 
-def check(
-    root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE
-) -> tuple[Outcome, int] | None:
-    """The latest release and the number of sources verified, if nothing changed;
-    found without extracting or orchestrating.
+@dataclass(frozen=True)
+class Plan:
+    """What a run would do: its sources, those in batches not yet cached and the number
+    of those batches, and the latest release if the run can stop here."""
+
+    sources: int
+    to_extract: int
+    batches_to_extract: int
+    unchanged: Outcome | None
+
+
+def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -> Plan:
+    """Plan a run, finding without extracting or orchestrating whether nothing changed.
 
     It does what a no-change run must: verify every raw file against the registry
     and key every batch. The command line asks this before it starts Prefect.
     """
     registry = select(load_registry(root), sources)
-    keys = []
+    keys, uncached = [], []
     for ids in batches(list(registry), batch_size):
         for source_id in ids:
             read_bytes(root, registry[source_id])  # raises on a changed or missing file
         keys.append(cache_key(root, [registry[i] for i in ids]))
-    outcome = current(root, inputs_digest(keys, lock_sha256(root)))
-    return None if outcome is None else (outcome, len(registry))
+        if not is_cached(cache_entry(root, keys[-1])):
+            uncached.append(len(ids))
+    unchanged = current(root, inputs_digest(keys, lock_sha256(root)))
+    return Plan(len(registry), sum(uncached), len(uncached), unchanged)
 
 
 def record(root: Path, inputs: str, version: str) -> None:
