@@ -28,7 +28,7 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
     # Prefect's background workers log under their class names, outside its logger tree:
     # "Still processing items" when a failed run exits with events still queued
-    for name in ("EventsWorker", "APILogWorker"):
+    for name in ("EventsWorker", "APILogWorker", "distributed"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
@@ -65,7 +65,7 @@ def run_release(
     from flows.release import release_flow
 
     runner = task_runner(plan.to_extract, plan.batches_to_extract, dask, dask_address)
-    flow = release_flow if runner is None else release_flow.with_options(task_runner=runner)
+    flow = release_flow.with_options(task_runner=runner)
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         result: dict[str, Any] = flow(str(root.resolve()), sources, batch_size)
     return result

@@ -2,9 +2,9 @@
 
 The flow is thin: every task calls a plain function of the csedata package, so
 the logic is tested without Prefect and the flow end to end with it. Extraction
-batches are submitted to the flow's task runner (threads for one batch, a process
-per core for several, a Dask cluster with ``csedata release --dask``: see
-csedata.scaleout); validation and publishing run in the flow's own process,
+batches are submitted to the flow's task runner (one at a time in the flow's
+process, or on a Dask cluster for a large run or with ``csedata release --dask``:
+see csedata.scaleout); validation and publishing run in the flow's own process,
 which holds the assembled tables.
 """
 

@@ -5,18 +5,26 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
 from benchmarks.corpus import generate
 from csedata.cli import run_release
+from csedata.scaleout import share_ephemeral_api
 
 
-def test_release_on_a_two_worker_dask_cluster(tmp_path: Path) -> None:
+def test_release_on_a_two_worker_dask_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = generate(tmp_path / "dask", 40)
     local = tmp_path / "threads"
     shutil.copytree(corpus / "raw", local / "raw")
     shutil.copytree(corpus / "flows", local / "flows")
 
+    # the workers report to this process's Prefect API, as a real cluster's workers
+    # would to a shared Prefect server (README: pointing it at a real cluster)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    share_ephemeral_api()
     with (
         LocalCluster(
             n_workers=2,
