@@ -64,6 +64,7 @@ class _Builder:
 
     def __init__(self, source: Source, spec: Spec, text: str) -> None:
         self.source, self.spec, self.text = source, spec, text
+        self.lines = _lines(text)  # split once, searched by every table
         self.where = f"flows/specs/{source.source_id}.yaml"
 
     def context(self, own: Context, entry: str) -> dict[str, Any]:
@@ -124,7 +125,7 @@ class _Builder:
 def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
     entry = f"tables ({table.table_id})"
     where = f"{b.where}: {entry}"
-    lines = _lines(b.text)
+    lines = b.lines
     titles = [
         i
         for i, ln in enumerate(lines)

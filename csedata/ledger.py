@@ -7,6 +7,7 @@ in its sources silently; the ledger ships with the release for reviewers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from csedata.errors import CsedataError
@@ -39,6 +40,22 @@ _WORDS = sorted(
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 
 
+def _first_cover(
+    starts: list[int], ends: list[int], spans: list[tuple[int, int]]
+) -> list[int | None]:
+    """For each token, the index of the first span (in list order) that contains it.
+
+    Tokens are sorted and never overlap, so the tokens inside a span are one run
+    found by bisection: O((tokens + spans) log tokens), not tokens x spans.
+    """
+    cover: list[int | None] = [None] * len(starts)
+    for index, (start, end) in enumerate(spans):
+        for token in range(bisect_left(starts, start), bisect_right(ends, end)):
+            if cover[token] is None:
+                cover[token] = index
+    return cover
+
+
 def ledger(
     source_id: str,
     file: str,
@@ -49,7 +66,6 @@ def ledger(
 ) -> list[dict[str, Any]]:
     """One row per number token, each with status, observation id or reason."""
     where = f"flows/specs/{source_id}.yaml"
-    extracted = [(o["value_start"], o["value_end"], o["observation_id"]) for o in observations]
     excluded: list[tuple[int, int, str, str | None]] = []
     for rule in patterns.exclude_patterns:
         for m in re.finditer(rule.pattern, text):
@@ -59,30 +75,32 @@ def ledger(
         for start in find_exactly(text, ex.within, ex.count, entry, "text"):
             excluded.append((start, start + len(ex.within), ex.reason, ex.note))
 
+    tokens = list(TOKEN.finditer(text))
+    starts = [m.start() for m in tokens]
+    ends = [m.end() for m in tokens]
+    extracted = _first_cover(
+        starts, ends, [(o["value_start"], o["value_end"]) for o in observations]
+    )
+    reasons = _first_cover(starts, ends, [(s, e) for s, e, _, _ in excluded])
     rows: list[dict[str, Any]] = []
     unexplained: list[re.Match[str]] = []
-    for m in TOKEN.finditer(text):
-        start, end = m.span()
-        row: dict[str, Any] = {
-            "source_id": source_id,
-            "token": m.group(),
-            "char_start": start,
-            "char_end": end,
-            "status": None,
-            "observation_id": None,
-            "reason": None,
-            "note": None,
-        }
-        hit = next((oid for s, e, oid in extracted if s <= start and end <= e), None)
-        if hit is not None:
-            row.update(status="extracted", observation_id=hit)
-        else:
-            why = next(((r, n) for s, e, r, n in excluded if s <= start and end <= e), None)
-            if why is None:
-                unexplained.append(m)
-                continue
-            row.update(status="excluded", reason=why[0], note=why[1])
-        rows.append(row)
+    for m, hit, why in zip(tokens, extracted, reasons, strict=True):
+        if hit is None and why is None:
+            unexplained.append(m)
+            continue
+        excluded_by = excluded[why] if hit is None and why is not None else None
+        rows.append(
+            {
+                "source_id": source_id,
+                "token": m.group(),
+                "char_start": m.start(),
+                "char_end": m.end(),
+                "status": "extracted" if excluded_by is None else "excluded",
+                "observation_id": observations[hit]["observation_id"] if hit is not None else None,
+                "reason": excluded_by[2] if excluded_by else None,
+                "note": excluded_by[3] if excluded_by else None,
+            }
+        )
     if unexplained:
         first = unexplained[0]
         context = " ".join(text[max(0, first.start() - 40) : first.end() + 40].split())

@@ -6,6 +6,7 @@ because a half-read number ("21.7" from "21.7 million") is a silent wrong value.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,11 +85,16 @@ class NumberError(ValueError):
     """The text is not a number this reader understands, in full."""
 
 
+# longest first, so "more than" wins over a shorter phrase it starts with
+_QUALIFIER = re.compile(
+    "(" + "|".join(map(re.escape, sorted(QUALIFIERS, key=len, reverse=True))) + ") "
+)
+
+
 def _strip_qualifier(text: str) -> tuple[str, str]:
-    low = text.lower()
-    for phrase in sorted(QUALIFIERS, key=len, reverse=True):
-        if low.startswith(phrase + " "):
-            return QUALIFIERS[phrase], text[len(phrase) + 1 :].strip()
+    match = _QUALIFIER.match(text.lower())
+    if match:
+        return QUALIFIERS[match.group(1)], text[match.end() :].strip()
     return "exact", text
 
 
@@ -184,6 +190,7 @@ def _words_or_digits(word: str) -> int:
     return int(word) if word.isdigit() else _words_to_int([word])
 
 
+@functools.lru_cache(maxsize=1 << 16)  # tables repeat values ("100.0%"); a Reading is frozen
 def read_number(text: str) -> Reading:
     """Read the whole of ``text`` as one number, or raise NumberError.
 

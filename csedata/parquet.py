@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -45,7 +46,30 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
 
 def write(df: pd.DataFrame, path: Path, schema: pa.DataFrameSchema | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # level 9, as every release so far: a change here changes every file's bytes, and a
+    # rebuild of a published release must give them back (level 3 would write a third
+    # faster at a million rows, ~10% larger)
     pq.write_table(to_arrow(df, schema), path, compression="zstd", compression_level=9)
+
+
+ARROW_TYPES = {
+    "str": pyarrow.string(),
+    "int64": pyarrow.int64(),
+    "float64": pyarrow.float64(),
+    "bool": pyarrow.bool_(),
+}
+
+
+def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
+    """The Arrow types of a pandera schema's columns (str, int64, float64, bool)."""
+    return pyarrow.schema(
+        [(name, ARROW_TYPES[str(column.dtype)]) for name, column in schema.columns.items()]
+    )
+
+
+def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:
+    """Row dicts as an Arrow table typed by the schema, without a pandas detour."""
+    return pyarrow.Table.from_pylist(rows, schema=arrow_schema(schema))
 
 
 def sha256(path: Path) -> str:

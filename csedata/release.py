@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import datapackage, diff, parquet, pipeline, verify
+from csedata import batches, datapackage, diff, parquet, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
@@ -39,7 +39,6 @@ from schemas import schema_for
 from schemas.describe import data_dictionary
 
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
-CODE = tuple(Path(__file__).resolve().parent.parent / p for p in ("csedata", "schemas", "flows"))
 STAGING = ".staging-"
 DIFF, CHANGELOG, DICTIONARY = "diff.json", "CHANGELOG.md", "data-dictionary.md"
 
@@ -174,7 +173,7 @@ def _write_release(
         "previous": previous,
         "created": created,
         "package_version": metadata.version("csedata"),
-        "code_sha256": pipeline.code_digest(CODE),
+        "code_sha256": batches.code_digest(),
         "specs": _spec_checksums(build.root),
         "python": platform.python_version(),
         "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from csedata.errors import CsedataError
+from csedata.registry import LOADER
 
 SPEC_DIR = Path("flows") / "specs"
 CROSS_SOURCE = "_cross_source.yaml"
@@ -192,7 +193,7 @@ def _load_yaml(path: Path, where: str) -> Any:
     if not path.is_file():
         raise CsedataError(where, "spec file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f":{mark.line + 1}" if mark is not None else ""

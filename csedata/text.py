@@ -15,9 +15,17 @@ def place(text: str, offset: int) -> str:
 
 
 def find_all(text: str, needle: str, start: int = 0, end: int | None = None) -> list[int]:
-    """Offsets in ``text`` of every occurrence of ``needle`` inside text[start:end]."""
-    pattern = re.compile(re.escape(needle))
-    return [m.start() for m in pattern.finditer(text, start, len(text) if end is None else end)]
+    """Offsets in ``text`` of the non-overlapping occurrences of ``needle`` in text[start:end].
+
+    str.find, not a regular expression: thousands of distinct quotes would each
+    be compiled and evict each other from the re module's cache.
+    """
+    stop = len(text) if end is None else end
+    starts, at = [], text.find(needle, start, stop)
+    while at != -1:
+        starts.append(at)
+        at = text.find(needle, at + max(len(needle), 1), stop)
+    return starts
 
 
 def find_exactly(

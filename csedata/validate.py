@@ -10,6 +10,7 @@ error, and a listed inconsistency that no longer occurs is an error too.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -21,8 +22,10 @@ from typing import Any
 import pandas as pd
 import pandera.errors as pe
 import pandera.pandas as pa
+from pandas.api.types import infer_dtype
 
 from csedata import checks, pipeline, relations
+from csedata.batches import batches
 from csedata.errors import CsedataError
 from csedata.registry import load_registry, select
 from csedata.report import (
@@ -47,6 +50,33 @@ TITLE = "csedata validation report"
 ROW_KEYS = {"observations": "observation_id", "sources": "source_id", "ledger": "char_start"}
 REPORT_FILES = ("report.json", "report.md", "report.html")
 CHARTS, CHART_ROWS = 200, 50
+
+
+def _str_columns(schema: pa.DataFrameSchema) -> list[str]:
+    return [name for name, column in schema.columns.items() if str(column.dtype) == "str"]
+
+
+@functools.cache
+def _without_str_dtypes(name: str) -> pa.DataFrameSchema:
+    schema = schema_for(name)
+    return schema.update_columns({column: {"dtype": None} for column in _str_columns(schema)})
+
+
+def _fast_schema(name: str, df: pd.DataFrame) -> pa.DataFrameSchema:
+    """The schema to validate with: the full one, or the same less its str dtype checks
+    when every str column is known to hold only str or null.
+
+    pandera checks a str column with a Python call per value (seconds for a million
+    rows); pandas' infer_dtype answers the same question in one C pass. Only when
+    it finds a problem does the full schema run, to name the rows.
+    """
+    schema = schema_for(name)
+    clean = all(
+        infer_dtype(df[column], skipna=True) in ("string", "empty")
+        for column in _str_columns(schema)
+        if column in df
+    )
+    return _without_str_dtypes(name) if clean else schema
 
 
 def _quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
@@ -177,7 +207,8 @@ def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         schema = schema_for(name)
         cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
         try:
-            schema.validate(df, lazy=True)
+            # inplace: no schema here coerces, so pandera's defensive copy would only cost time
+            _fast_schema(name, df).validate(df, lazy=True, inplace=True)
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
         if len(cases):
@@ -515,8 +546,9 @@ def check_project(root: Path, sources: list[str] | None) -> Report:
     """Extract (from the cache where it can) and check, without Prefect and without a release."""
     registry = select(load_registry(root), sources)
     ids = sorted(registry)
-    parts = [str(pipeline.extract_source(root, registry[i])[0]) for i in ids]
-    return build_report(root, pipeline.assemble(root, ids, parts))
+    groups = [[registry[i] for i in group] for group in batches(ids)]
+    parts = [pipeline.extract_batch(root, group).path for group in groups]
+    return build_report(root, pipeline.assemble([s for g in groups for s in g], parts))
 
 
 def failures(frames: dict[str, pd.DataFrame]) -> list[str]:

@@ -1,7 +1,11 @@
-"""The release flow: [refresh] -> registry -> extract (a task per source) -> validate -> publish.
+"""The release flow: [refresh] -> registry -> extract (a task per batch) -> validate -> publish.
 
 The flow is thin: every task calls a plain function of the csedata package, so
-the logic is tested without Prefect and the flow end to end with it.
+the logic is tested without Prefect and the flow end to end with it. Extraction
+batches are submitted to the flow's task runner (one at a time in the flow's
+process, or on a Dask cluster for a large run or with ``csedata release --dask``:
+see csedata.scaleout); validation and publishing run in the flow's own process,
+which holds the assembled tables.
 """
 
 from __future__ import annotations
@@ -9,13 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
-from csedata import parquet, pipeline, release, summary, validate
+from csedata import pipeline, release, summary, uptodate, validate
+from csedata.batches import BATCH_SIZE, batches, inputs_digest
 from csedata.errors import CsedataError
 from csedata.refresh import after_change, refresh_sources
-from csedata.registry import load_registry, select
+from csedata.registry import Source, load_registry, select
 from csedata.report import headline, table_rows
 from csedata.validate import REPORT_FILES
 
@@ -30,17 +37,18 @@ def refresh_step(root: str, source_ids: list[str]) -> list[dict[str, str]]:
     return results
 
 
-@task(name="extract-source", task_run_name="extract-{source_id}")
-def extract_source(root: str, source_id: str) -> dict[str, Any]:
-    source = load_registry(Path(root))[source_id]
-    path, cached = pipeline.extract_source(Path(root), source)
-    return {"source_id": source_id, "path": str(path), "cached": cached}
+# csedata caches extraction on content itself; Prefect's input hashing would only cost time.
+@task(name="extract-batch", task_run_name="extract-{label}", cache_policy=NO_CACHE)
+def extract_batch(root: str, sources: list[Source], label: str) -> dict[str, Any]:
+    batch = pipeline.extract_batch(Path(root), sources)
+    return {"path": str(batch.path), "key": batch.key, "cached": batch.cached, "n": batch.sources}
 
 
-@task(name="validate")
-def validate_release(root: str, source_ids: list[str], parts: list[str]) -> dict[str, Any]:
+# The tables stay in this process's memory, handed from task to task: never persisted.
+@task(name="validate", cache_policy=NO_CACHE, persist_result=False)
+def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict[str, Any]:
     """Run every check, publish the report as artifacts, then stop the flow on an error."""
-    frames = pipeline.assemble(Path(root), source_ids, parts)
+    frames = pipeline.assemble(sources, [Path(p) for p in parts])
     report = validate.build_report(Path(root), frames)
     files = validate.render(report)
     folder = validate.store_report(Path(root), files)
@@ -51,21 +59,19 @@ def validate_release(root: str, source_ids: list[str], parts: list[str]) -> dict
         key="validation-checks", table=table_rows(report), description=headline(report)
     )
     validate.require_valid(report)
-    return {"observations": len(frames["observations"]), "report": str(folder)}
+    return {"frames": frames, "report": str(folder)}
 
 
-@task(name="publish")
+@task(name="publish", cache_policy=NO_CACHE, persist_result=False)
 def publish_release(
     root: str,
-    source_ids: list[str],
-    parts: list[str],
+    frames: dict[str, pd.DataFrame],
     report: str,
+    inputs: str,
     rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
-    frames = pipeline.assemble(Path(root), source_ids, parts)
-    lock = Path(root) / "uv.lock"
-    lock_sha256 = parquet.sha256(lock) if lock.is_file() else None
+    lock_sha256 = uptodate.lock_sha256(Path(root))
     extras = {f"validation/{name}": (Path(report) / name).read_bytes() for name in REPORT_FILES}
     if rebuild_into is not None:
         rebuilt = release.rebuild(Path(root), frames, lock_sha256, Path(rebuild_into), extras)
@@ -76,6 +82,8 @@ def publish_release(
             "differences": rebuilt.differences,
         }
     outcome = release.publish(Path(root), frames, lock_sha256, extras)
+    uptodate.record(Path(root), inputs, outcome.version)
+
     return {
         "status": outcome.status,
         "version": outcome.version,
@@ -91,6 +99,7 @@ def release_flow(
     sources: list[str] | None = None,
     refresh: bool = False,
     rebuild_into: str | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> dict[str, Any]:
     """Build the release from the registered raw files; write it only if it changed.
 
@@ -99,18 +108,25 @@ def release_flow(
     release again into that folder instead of publishing.
     """
     registry = select(load_registry(Path(root)), sources)
-    ids = sorted(registry)
-    refreshed = refresh_step(root, ids) if refresh else None
+    refreshed = refresh_step(root, sorted(registry)) if refresh else None
     try:
-        extracted = [extract_source(root, source_id) for source_id in ids]
+        registry = select(load_registry(Path(root)), sources)  # refreshed entries
+        groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
+        futures = [
+            extract_batch.submit(root, group, f"{group[0].source_id}+{len(group) - 1}")
+            for group in groups
+        ]
+        extracted = [future.result() for future in futures]  # re-raises a batch's error
+        inputs = inputs_digest([e["key"] for e in extracted], uptodate.lock_sha256(Path(root)))
+        ordered = [source for group in groups for source in group]
         parts = [e["path"] for e in extracted]
-        checked = validate_release(root, ids, parts)
-        outcome = publish_release(root, ids, parts, checked["report"], rebuild_into)
+        checked = validate_release(root, ordered, parts)
+        outcome = publish_release(root, checked["frames"], checked["report"], inputs, rebuild_into)
+        outcome["observations"] = len(checked["frames"]["observations"])
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
-    outcome["observations"] = checked["observations"]
-    outcome["extracted"] = sum(not e["cached"] for e in extracted)
-    outcome["cached"] = sum(e["cached"] for e in extracted)
+    outcome["extracted"] = sum(e["n"] for e in extracted if not e["cached"])
+    outcome["cached"] = sum(e["n"] for e in extracted if e["cached"])
     outcome["refresh"] = refreshed
     outcome["summary"] = summary.line(outcome)
     get_run_logger().info(outcome["summary"])

@@ -34,7 +34,10 @@ LEDGER = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(
-            _accounted, name="token_accounted_for", error="token neither extracted nor excluded"
+            _accounted,
+            name="token_accounted_for",
+            error="token neither extracted nor excluded",
+            ignore_na=False,  # the check handles nulls itself; ignoring them costs an isna pass
         )
     ],
     unique=["source_id", "char_start"],

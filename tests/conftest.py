@@ -55,10 +55,8 @@ def built_frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataF
     root = tmp_path_factory.mktemp("frames")
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
-    registry = load_registry(root)
-    ids = sorted(registry)
-    parts = [str(pipeline.extract_source(root, registry[i])[0]) for i in ids]
-    return pipeline.assemble(root, ids, parts)
+    sources = [source for _, source in sorted(load_registry(root).items())]
+    return pipeline.assemble(sources, [pipeline.extract_batch(root, sources).path])
 
 
 @pytest.fixture

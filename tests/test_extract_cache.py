@@ -6,23 +6,24 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from csedata import pipeline, snapshots
+from csedata import batches, pipeline, snapshots
 from csedata.registry import load_registry
 
 SID = "advocacy-fact-page"
 
 
 def extract(project: Path) -> tuple[Path, bool]:
-    return pipeline.extract_source(project, load_registry(project)[SID])
+    batch = pipeline.extract_batch(project, [load_registry(project)[SID]])
+    return batch.path, batch.cached
 
 
 def test_same_content_is_not_extracted_again(project: Path) -> None:
     first, cached = extract(project)
     assert not cached
     assert extract(project) == (first, True)
-    # persisted as Parquet, nothing else (no pickle)
-    files = [p for p in (project / pipeline.CACHE).rglob("*") if p.is_file()]
-    assert files and all(p.suffix == ".parquet" for p in files)
+    # persisted as Arrow IPC files, nothing else (no pickle)
+    files = [p for p in (project / batches.CACHE).rglob("*") if p.is_file()]
+    assert files and all(p.suffix == ".arrow" for p in files)
 
 
 def test_changed_spec_is_extracted_again(project: Path) -> None:
@@ -46,12 +47,12 @@ def test_new_snapshot_is_extracted_again(project: Path) -> None:
 
 
 def test_code_digest_follows_the_code(tmp_path: Path) -> None:
-    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in pipeline.CODE_DIRS)
-    assert pipeline.code_digest(copies) == pipeline.code_digest()
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in batches.CODE_DIRS)
+    assert batches.digest_of(copies) == batches.code_digest()
     extract_py = copies[0] / "extract.py"
     extract_py.write_text(extract_py.read_text() + "\n# changed\n")
-    assert pipeline.code_digest(copies) != pipeline.code_digest()
+    assert batches.digest_of(copies) != batches.code_digest()
     schema_py = copies[1] / "observations.py"
-    restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in pipeline.CODE_DIRS)
+    restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in batches.CODE_DIRS)
     schema_py.write_text(schema_py.read_text() + "\n# changed\n")
-    assert pipeline.code_digest((restored[0], copies[1])) != pipeline.code_digest()
+    assert batches.digest_of((restored[0], copies[1], restored[2])) != batches.code_digest()

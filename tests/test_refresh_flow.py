@@ -31,14 +31,14 @@ def test_refresh_then_release(
     project: Path, site: Site, monkeypatch: pytest.MonkeyPatch, prefect_api: str
 ) -> None:
     texts = mirror(project, site, missing=MISSING)
-    first = run_release(project, None)  # without --refresh: no request at all
+    first = run_release(project, None, batch_size=1)  # without --refresh: no request at all
     assert site.requests == []
     assert (first["status"], first["version"]) == ("written", "1.0.0")
     n = first["observations"]
     released = tree(project / "processed")
 
     # nothing changed upstream: full downloads equal to the snapshots, nothing written
-    second = run_release(project, None, refresh=True)
+    second = run_release(project, None, refresh=True, batch_size=1)
     assert statuses(second) == {sid: "unchanged" for sid in texts} | {MISSING: "failed"}
     assert (second["status"], second["extracted"], second["cached"]) == ("unchanged", 0, 5)
     assert second["summary"].startswith(
@@ -48,7 +48,9 @@ def test_refresh_then_release(
 
     # again, by the command: conditional requests, 304s; a warning line, exit 0
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # the command sets it; restored after
-    done = CliRunner().invoke(app, ["release", "--refresh", "--root", str(project)])
+    done = CliRunner().invoke(
+        app, ["release", "--refresh", "--batch-size", "1", "--root", str(project)]
+    )
     assert done.exit_code == 0, done.output
     assert done.stderr.splitlines() == [
         f"warning: {MISSING}: {site.url('/gone')}: HTTP 404; "
@@ -64,7 +66,7 @@ def test_refresh_then_release(
     # new content that the spec still reads: one source extracted, a new release
     sid = "advocacy-fact-page"
     site.pages[f"/{sid}"] = Page(b"Reviewed page.\n" + texts[sid], etag='"new"')
-    fourth = run_release(project, None, refresh=True)
+    fourth = run_release(project, None, refresh=True, batch_size=1)
     assert statuses(fourth)[sid] == "changed"
     assert (fourth["status"], fourth["previous"], fourth["version"]) == (
         "written",
@@ -89,7 +91,7 @@ def test_refresh_then_release(
     sid = "ussc-2021-production"
     site.pages[f"/{sid}"] = Page(texts[sid].replace(b"61.3%", b"62.0%"), etag='"newer"')
     with pytest.raises(CsedataError) as caught:
-        run_release(project, None, refresh=True)
+        run_release(project, None, refresh=True, batch_size=1)
     message = str(caught.value)
     assert "\n" not in message
     assert message.endswith(f"(new content this run: {sid}; check the spec)")

@@ -64,6 +64,7 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     shaped = pq.read_table(
         release / "tables" / "ussc-2021-production" / "method-of-production.parquet"
     ).to_pandas()
+    assert shaped["label"].iloc[0] == "Total §2G2.1 Offenders"  # the printed row order
     assert shaped.set_index("label").loc["Smartphone or Tablet", ["n", "percent"]].tolist() == [
         241,
         47.1,

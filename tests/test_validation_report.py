@@ -35,12 +35,12 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, p
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     report = validate.check_project(root, None)  # extracts into root/.cache
     assert report.summary.errors == 0
-    parts = sorted((root / ".cache" / "extract").iterdir())
-    ids = sorted(load_registry(root))
-    by_id = [next(str(p) for p in parts if p.name.startswith(i + "-")) for i in ids]
-    from csedata.pipeline import assemble
+    from csedata.pipeline import assemble, extract_batch
 
-    return root, assemble(root, ids, by_id)
+    sources = [source for _, source in sorted(load_registry(root).items())]
+    batch = extract_batch(root, sources)
+    assert batch.cached  # check_project extracted the same batch
+    return root, assemble(sources, [batch.path])
 
 
 def test_real_sources_have_no_errors_and_every_known_inconsistency(

@@ -1,0 +1,1 @@
+"""Benchmarks of the csedata pipeline on a synthetic corpus (see benchmarks/run.py)."""

@@ -1,0 +1,152 @@
+"""One measured run, in a process of its own: ``python -m benchmarks.measure MODE ROOT``.
+
+Modes: ``prefect`` runs the release flow as ``csedata release`` does and reads
+each task's start and end back from Prefect's API; ``direct`` calls the same
+plain functions in the same order without Prefect (the orchestration floor's
+complement); ``bare`` runs a one-task Prefect flow and nothing else (the
+orchestration floor). Each prints one JSON line: timings in seconds and the
+process's peak resident memory. A process per run keeps peaks apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BATCH_SIZE_ENV = "CSEDATA_BENCH_BATCH_SIZE"
+
+
+def _peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def _stages_from_api() -> dict[str, Any]:
+    """Wall time of each stage of the latest flow run, from Prefect's own records."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+        task_runs = []
+        while True:
+            page = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id])),
+                offset=len(task_runs),
+                limit=200,
+            )
+            task_runs += page
+            if len(page) < 200:
+                break
+    stages: dict[str, list[Any]] = {}
+    for run in task_runs:
+        stage = run.name.split("-")[0]  # extract-<batch>, validate-<id>, publish-<id>
+        stages.setdefault(stage, []).append(run)
+    assert flow_run.start_time and flow_run.end_time
+    out: dict[str, Any] = {
+        "flow": (flow_run.end_time - flow_run.start_time).total_seconds(),
+        "tasks": len(task_runs),
+    }
+    for stage, runs in stages.items():
+        start = min(r.start_time for r in runs if r.start_time)
+        end = max(r.end_time for r in runs if r.end_time)
+        out[stage] = (end - start).total_seconds()
+    return out
+
+
+def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
+    from csedata.cli import _quiet_prefect, run_release
+
+    _quiet_prefect(False)
+    started = time.perf_counter()
+    outcome = run_release(root, None, batch_size=batch_size)
+    called = time.perf_counter() - started
+    return {
+        "status": outcome["status"],
+        "observations": outcome["observations"],
+        "extracted": outcome["extracted"],
+        "call": called,
+        **_stages_from_api(),
+    }
+
+
+def _direct(root: Path, batch_size: int) -> dict[str, Any]:
+    """The flow's steps, in its order, as plain calls (see flows/release.py)."""
+    from csedata import pipeline, release, uptodate, validate
+    from csedata.batches import batches, inputs_digest
+    from csedata.registry import load_registry
+
+    times: dict[str, float] = {}
+
+    def timed(stage: str, call: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        result = call()
+        times[stage] = times.get(stage, 0.0) + time.perf_counter() - started
+        return result
+
+    registry = timed("registry", lambda: load_registry(root))
+    groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
+    extracted = timed("extract", lambda: [pipeline.extract_batch(root, g) for g in groups])
+    lock_sha256 = uptodate.lock_sha256(root)
+    inputs = inputs_digest([b.key for b in extracted], lock_sha256)
+    ordered = [source for group in groups for source in group]
+    status, rows = "unchanged", None
+    if timed("check", lambda: uptodate.current(root, inputs)) is None:
+        frames = timed("assemble", lambda: pipeline.assemble(ordered, [b.path for b in extracted]))
+        report = timed("validate", lambda: validate.build_report(root, frames))
+        validate.require_valid(report)
+        files = timed("report", lambda: validate.render(report))
+        extras = {f"validation/{name}": files[name] for name in validate.REPORT_FILES}
+        outcome = timed("write", lambda: release.publish(root, frames, lock_sha256, extras))
+        uptodate.record(root, inputs, outcome.version)
+        status, rows = outcome.status, len(frames["observations"])
+    return {"status": status, "observations": rows, **times, "total": sum(times.values())}
+
+
+def _bare() -> dict[str, Any]:
+    """A one-task flow started as csedata starts its own: the orchestration floor."""
+    from csedata.cli import _quiet_prefect
+
+    _quiet_prefect(False)  # before Prefect is imported, as the csedata command does
+
+    from prefect import flow, task
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    @task
+    def one() -> int:
+        return 1
+
+    @flow
+    def bare() -> int:
+        return one()
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return {"result": bare()}
+
+
+def main() -> None:
+    mode, root = sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else Path(".")
+    batch_size = int(os.environ.get(BATCH_SIZE_ENV, "250"))
+    started = time.perf_counter()
+    if mode == "prefect":
+        result = _prefect(root, batch_size)
+    elif mode == "direct":
+        result = _direct(root, batch_size)
+    elif mode == "bare":
+        result = _bare()
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    result["in_process"] = time.perf_counter() - started
+    result["peak_bytes"] = _peak_bytes()
+    result["cpu"] = time.process_time()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

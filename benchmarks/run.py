@@ -1,0 +1,255 @@
+"""The benchmark: the whole pipeline on synthetic corpora, every figure beside its target.
+
+    python -m benchmarks.run --sizes 10,100,1000,10000
+
+Per size: a cold run through the Prefect flow (as ``csedata release`` runs it),
+the same work as plain calls without Prefect, and a no-change rerun; each in a
+fresh process, so peaks and start-up costs are those a user sees. Then the five
+real sources from a cold start beside a bare one-task Prefect flow started the
+same way, alternating, median of three. Nothing here asserts: it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.corpus import REPO, generate
+from benchmarks.measure import BATCH_SIZE_ENV
+from csedata.batches import BATCH_SIZE
+
+GIB = 1024**3
+TARGETS = {
+    "end_to_end": 60.0,
+    "peak": 2 * GIB,
+    "linear": 11.0,
+    "validate": 2.0,
+    "floor": 1.5,
+    "rerun": 0.10,
+}
+
+
+def _env(prefect_home: Path, batch_size: int) -> dict[str, str]:
+    env = dict(os.environ)
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    env.update(
+        PREFECT_HOME=str(prefect_home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        **{BATCH_SIZE_ENV: str(batch_size)},
+    )
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Wall time of a fresh process, and what it printed."""
+    started = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False, cwd=REPO)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{done.stderr[-3000:]}")
+    return wall, done.stdout
+
+
+def _measure(mode: str, root: Path, env: dict[str, str]) -> dict[str, Any]:
+    wall, out = _run([sys.executable, "-m", "benchmarks.measure", mode, str(root)], env)
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["process"] = wall
+    return result
+
+
+def _release(root: Path, env: dict[str, str]) -> tuple[float, str]:
+    """``csedata release`` as a user runs it."""
+    batch = ["--batch-size", env[BATCH_SIZE_ENV]]
+    return _run([sys.executable, "-m", "csedata", "release", "--root", str(root), *batch], env)
+
+
+def _clean(root: Path) -> None:
+    """Back to a cold start: no extraction cache, no release."""
+    for part in ("processed", ".cache"):
+        shutil.rmtree(root / part, ignore_errors=True)
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def _gib(n: float) -> str:
+    return f"{n / GIB:.2f} GiB"
+
+
+def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
+    root = workdir / f"corpus-{size}"
+    started = time.perf_counter()
+    generate(root, size)
+    generated = time.perf_counter() - started
+    _clean(root)
+    direct = _measure("direct", root, env)
+    direct_rerun = _measure("direct", root, env)
+    _clean(root)
+    full = _measure("prefect", root, env)
+    rerun, said = _release(root, env)
+    if full["status"] != "written" or not said.startswith("up to date"):
+        raise SystemExit(f"unexpected outcome at {size} documents: {full} / {said}")
+    obs = full["observations"]
+    rows = [
+        ("refresh", "n/a (no URLs)", "n/a (no URLs)"),
+        ("registry, batching, no-change check", "(in flow total)", _s(direct["registry"])),
+        ("extract", _s(full["extract"]), _s(direct["extract"])),
+        (
+            "validate (with assembling the tables)",
+            _s(full["validate"]),
+            f"{_s(direct['assemble'] + direct['validate'])} "
+            f"(validate alone {_s(direct['validate'])})",
+        ),
+        ("write", _s(full["publish"]), _s(direct["write"])),
+        ("pipeline total", f"{_s(full['flow'])} (flow run)", _s(direct["total"])),
+        ("process end to end", _s(full["process"]), _s(direct["process"])),
+        (
+            "documents/s (process)",
+            f"{size / full['process']:,.0f}",
+            f"{size / direct['process']:,.0f}",
+        ),
+        (
+            "observations/s (process)",
+            f"{obs / full['process']:,.0f}",
+            f"{obs / direct['process']:,.0f}",
+        ),
+        ("peak memory", _gib(full["peak_bytes"]), _gib(direct["peak_bytes"])),
+        ("CPU time (process)", _s(full["cpu"]), _s(direct["cpu"])),
+        ("no-change rerun (fresh process)", _s(rerun), _s(direct_rerun["process"])),
+    ]
+    print(
+        f"\n== {size:,} documents: {obs:,} observations, {full['tasks']} Prefect tasks "
+        f"(corpus generated in {_s(generated)})"
+    )
+    print(f"{'':40} {'Prefect flow':>24}   {'direct, no Prefect':>24}")
+    for label, a, b in rows:
+        print(f"{label:40} {a:>24}   {b:>24}")
+    overhead = full["flow"] - direct["total"]
+    print(
+        f"{'orchestration overhead (flow - direct)':40} "
+        f"{_s(overhead):>24}   ({overhead / full['flow']:.0%} of the flow run)"
+    )
+    return {"size": size, "full": full, "rerun": rerun, "direct": direct}
+
+
+def bench_floor(workdir: Path, repeats: int = 3) -> tuple[float, float]:
+    """Median process wall time: real-source release vs bare one-task flow, cold, alternating."""
+    real, bare = [], []
+    for i in range(repeats):
+        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+            project = Path(tmp) / "project"
+            shutil.copytree(REPO / "raw", project / "raw")
+            shutil.copytree(REPO / "flows" / "specs", project / "flows" / "specs")
+            shutil.copy(REPO / "uv.lock", project / "uv.lock")
+            bare_env = _env(Path(tmp) / "home-bare", BATCH_SIZE)
+            real_env = _env(Path(tmp) / "home-real", BATCH_SIZE)
+            order = ["bare", "real"] if i % 2 == 0 else ["real", "bare"]
+            for which in order:
+                if which == "bare":
+                    wall, _ = _run([sys.executable, "-m", "benchmarks.measure", "bare"], bare_env)
+                    bare.append(wall)
+                else:
+                    args = [sys.executable, "-m", "csedata", "release", "--root", str(project)]
+                    wall, _ = _run(args, real_env)
+                    real.append(wall)
+    return statistics.median(real), statistics.median(bare)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    parser.add_argument("--workdir", type=Path, default=REPO / ".cache" / "bench")
+    parser.add_argument("--skip-floor", action="store_true", help="skip the five-source run")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    env = _env(args.workdir / "prefect-home", args.batch_size)
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; load average at start "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; batch size {args.batch_size}"
+    )
+    results = {size: bench_size(size, args.workdir, env) for size in sizes}
+    floor = None if args.skip_floor else bench_floor(args.workdir)
+
+    print("\n== targets")
+    lines: list[tuple[str, str, str, bool]] = []
+    if 10_000 in results:
+        big = results[10_000]
+        lines.append(
+            (
+                "10,000 docs end to end (fresh process)",
+                _s(big["full"]["process"]),
+                f"<= {TARGETS['end_to_end']:.0f} s",
+                big["full"]["process"] <= TARGETS["end_to_end"],
+            )
+        )
+        lines.append(
+            (
+                "peak memory, 10,000 docs",
+                _gib(big["full"]["peak_bytes"]),
+                "<= 2 GiB",
+                big["full"]["peak_bytes"] <= TARGETS["peak"],
+            )
+        )
+        validate_s = big["direct"]["validate"]
+        lines.append(
+            (
+                f"validation of {big['full']['observations']:,} observations, all checks",
+                _s(validate_s),
+                f"<= {TARGETS['validate']:.0f} s",
+                validate_s <= TARGETS["validate"],
+            )
+        )
+        share = big["rerun"] / big["full"]["process"]
+        lines.append(
+            (
+                "no-change rerun / full run, 10,000 docs (processes)",
+                f"{share:.1%}",
+                f"<= {TARGETS['rerun']:.0%}",
+                share <= TARGETS["rerun"],
+            )
+        )
+        if 1_000 in results:
+            ratio = big["full"]["flow"] / results[1_000]["full"]["flow"]
+            lines.append(
+                (
+                    "t(10,000) / t(1,000) (flow runs)",
+                    f"{ratio:.1f}",
+                    f"<= {TARGETS['linear']:.0f}",
+                    ratio <= TARGETS["linear"],
+                )
+            )
+    if floor is not None:
+        real, bare = floor
+        lines.append(
+            (
+                f"5 real sources cold ({_s(real)}) / bare flow ({_s(bare)})",
+                f"{real / bare:.2f}x",
+                f"<= {TARGETS['floor']}x",
+                real / bare <= TARGETS["floor"],
+            )
+        )
+    for label, measured, target, ok in lines:
+        print(f"{label:62} {measured:>10}  {target:>10}  {_verdict(ok)}")
+    print(f"load average at end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

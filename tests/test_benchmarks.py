@@ -1,0 +1,55 @@
+"""The synthetic corpus and the benchmark command, at a size that runs in seconds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.corpus import generate
+from csedata import pipeline, validate
+from csedata.batches import batches
+from csedata.registry import load_registry
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_corpus_is_deterministic_and_looks_like_the_real_one(tmp_path: Path) -> None:
+    first, second = generate(tmp_path / "a", 20), generate(tmp_path / "b", 20)
+    assert _files(first) == _files(second)
+
+    registry = load_registry(first)
+    groups = [[registry[i] for i in ids] for ids in batches(list(registry), 8)]
+    parts = [pipeline.extract_batch(first, group).path for group in groups]
+    frames = pipeline.assemble([s for g in groups for s in g], parts)
+    validate.require_valid(validate.build_report(first, frames))
+    obs, ledger = frames["observations"], frames["ledger"]
+    assert 80 * 20 <= len(obs) <= 120 * 20  # about a hundred observations per document
+    assert set(obs["form"]) == {"table", "prose"}
+    assert {"approximate", "more_than", "nearly", "at_least", "less_than", "at_most"} <= set(
+        obs["qualifier"]
+    )
+    assert {"count", "percent", "percent_change", "months"} <= set(obs["unit"])
+    assert obs["multi_response"].any() and obs["parent_category"].ne("total").any()
+    assert {"year", "section", "contact", "non-statistical", "case-story"} <= set(
+        ledger["reason"].dropna()
+    )
+
+
+def test_benchmark_runs_at_size_ten(tmp_path: Path) -> None:
+    args = ["--sizes", "10", "--skip-floor", "--workdir", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for figure in ("extract", "validate", "write", "peak memory", "no-change rerun", "overhead"):
+        assert figure in done.stdout
+    assert "== 10 documents: 9" in done.stdout  # 9xx observations
