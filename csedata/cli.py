@@ -289,9 +289,17 @@ def rebuild_command(
         for line in outcome["differences"]:
             typer.echo(f"  {line}", err=True)
         raise typer.Exit(1)
-    typer.echo(
-        f"identical: release {outcome['version']} rebuilt from raw/, every file has its "
-        "published sha256"
-    )
+    if outcome["notes"]:
+        typer.echo(
+            f"reproduced: release {outcome['version']} rebuilt from raw/, every data and report "
+            "file has its published sha256; only the manifest's build record differs:"
+        )
+        for line in outcome["notes"]:
+            typer.echo(f"  {line}")
+    else:
+        typer.echo(
+            f"identical: release {outcome['version']} rebuilt from raw/, every file has its "
+            "published sha256"
+        )
     if into is None:
         shutil.rmtree(target)

@@ -297,6 +297,22 @@ def _snapshot(folder: Path) -> dict[str, str]:
 class Rebuilt:
     version: str
     differences: list[str]  # one line per file whose sha256 differs; empty: identical
+    notes: list[str]  # the manifest's record of who built it, where only that differs
+
+
+# What the manifest records of the build itself rather than of the release's content:
+# newer code that rebuilds every file byte for byte has reproduced the release.
+PROVENANCE = ("code_sha256", "package_version", "python", "libraries", "lock_sha256")
+
+
+def _provenance_only(ours: Path, theirs: Path) -> list[str]:
+    """The provenance keys in which two manifests differ, if nothing else differs."""
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (ours, theirs))
+    keys = [k for k in PROVENANCE if a.get(k) != b.get(k)]
+    same = {k: v for k, v in a.items() if k not in PROVENANCE} == {
+        k: v for k, v in b.items() if k not in PROVENANCE
+    }
+    return keys if same else []
 
 
 def rebuild(
@@ -323,9 +339,17 @@ def rebuild(
     _write_release(build, into, tables, changes, version, previous, manifest["created"])
     ours, theirs = _snapshot(into), _snapshot(published)
     where = {True: "only in the rebuild", False: "only in the release"}
+    differing = [
+        rel for rel in sorted(ours.keys() | theirs.keys()) if ours.get(rel) != theirs.get(rel)
+    ]
+    notes = []
+    if MANIFEST in differing and MANIFEST in ours and MANIFEST in theirs:
+        keys = _provenance_only(into / MANIFEST, published / MANIFEST)
+        if keys:
+            differing.remove(MANIFEST)
+            notes.append(f"{MANIFEST}: built by other code or libraries ({', '.join(keys)})")
     differences = [
         f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
-        for rel in sorted(ours.keys() | theirs.keys())
-        if ours.get(rel) != theirs.get(rel)
+        for rel in differing
     ]
-    return Rebuilt(version, differences)
+    return Rebuilt(version, differences, notes)

@@ -80,6 +80,7 @@ def publish_release(
             "version": rebuilt.version,
             "path": rebuild_into,
             "differences": rebuilt.differences,
+            "notes": rebuilt.notes,
         }
     outcome = release.publish(Path(root), frames, lock_sha256, extras)
     uptodate.record(Path(root), inputs, outcome.version)

@@ -271,8 +271,13 @@ def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames) -> None:
     obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 242.0
     latest = _publish(root, frames)
     rebuilt = release.rebuild(root, frames, None, tmp_path / "again")
-    assert (rebuilt.version, rebuilt.differences) == ("1.0.1", [])
+    assert (rebuilt.version, rebuilt.differences, rebuilt.notes) == ("1.0.1", [], [])
     assert _snapshot(tmp_path / "again") == _snapshot(latest.path)
+
+    # other locked libraries that give the same files: reproduced, and the manifest says so
+    relocked = release.rebuild(root, frames, "0" * 64, tmp_path / "relocked")
+    assert relocked.differences == []
+    assert relocked.notes == ["manifest.json: built by other code or libraries (lock_sha256)"]
 
     # the rebuild compares every file: other data gives other bytes, and says which
     obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 243.0
