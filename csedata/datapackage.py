@@ -8,13 +8,12 @@ with `frictionless validate`.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from csedata.errors import CsedataError
+from csedata import store
 from schemas import schema_for
 from schemas.describe import table_schema
 
@@ -84,11 +83,7 @@ def descriptor(
 
 
 def read(release: Path) -> dict[str, Any]:
-    path = release / FILE
-    if not path.is_file():
-        raise CsedataError(str(path), "missing: not a release directory")
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return store.read_json(release / FILE, "not a release directory")
 
 
 def tables(release: Path) -> dict[str, Path]:

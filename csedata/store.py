@@ -45,9 +45,13 @@ def resolve(root: Path, version_or_path: str | Path | None) -> Path:
     raise CsedataError(str(version_or_path), "no such release (no manifest.json there)")
 
 
-def read_manifest(release: Path) -> dict[str, Any]:
-    path = release / MANIFEST
+def read_json(path: Path, missing: str) -> dict[str, Any]:
+    """A release's JSON file; ``missing`` says what its absence means."""
     if not path.is_file():
-        raise CsedataError(str(path), "missing: not a complete release")
+        raise CsedataError(str(path), f"missing: {missing}")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    return read_json(release / MANIFEST, "not a complete release")
