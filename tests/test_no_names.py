@@ -1,0 +1,40 @@
+"""The release holds aggregate statistics only: no name of an individual anywhere in it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from csedata import validate
+
+# Every person the five sources name (defendants, victims' relatives, officials quoted).
+NAMES = [
+    "Parsons", "Nassar", "Biles", "Osorio", "Blanco", "Shehan", "McInerney",
+    "Moran", "Antigone", "Davis", "Bush", "Camille", "Cooper", "Halloran", "Jimenez", "Bulla",
+]  # fmt: skip
+
+
+def test_the_names_are_really_in_the_sources(frames: dict[str, pd.DataFrame]) -> None:
+    """Guard for the test below: it must look for names the raw texts do hold."""
+    from tests.conftest import REPO
+
+    text = "".join(p.read_text(encoding="utf-8") for p in (REPO / "raw").glob("*.txt"))
+    assert all(name in text for name in NAMES)
+
+
+@pytest.mark.parametrize("table", ["observations", "ledger", "sources"])
+def test_no_released_text_names_a_person(frames: dict[str, pd.DataFrame], table: str) -> None:
+    df = frames[table]
+    for column in df.select_dtypes(include="object").columns:
+        values = df[column].dropna().astype(str)
+        for name in NAMES:
+            assert not values.str.contains(name).any(), f"{table}.{column} names {name}"
+
+
+def test_the_validation_report_names_no_person(frames: dict[str, pd.DataFrame]) -> None:
+    from tests.conftest import REPO
+
+    files = validate.render(validate.build_report(REPO, frames))
+    for data in files.values():
+        text = data.decode()
+        assert not [name for name in NAMES if name in text]
