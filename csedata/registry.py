@@ -14,15 +14,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from csedata import yamltext
 from csedata.errors import CsedataError
 
 REGISTRY = Path("raw") / "sources.yaml"
 PARSED = Path(".cache") / "registry"
-# libyaml where PyYAML has it: thousands of registry entries and specs load 10x faster
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Kind(StrEnum):
@@ -97,12 +95,7 @@ def _parse(root: Path, where: str) -> Any:
     parsed = root / PARSED / f"{hashlib.sha256(raw).hexdigest()}.json"
     if parsed.is_file():
         return json.loads(parsed.read_bytes())
-    try:
-        data = yaml.load(raw.decode("utf-8"), Loader=LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f":{mark.line + 1}" if mark is not None else ""
-        raise CsedataError(where + place, "not valid YAML") from exc
+    data = yamltext.parse(raw.decode("utf-8"), where)
     try:
         text = json.dumps(data)
     except (TypeError, ValueError):

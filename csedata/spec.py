@@ -13,11 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from csedata import yamltext
 from csedata.errors import CsedataError
-from csedata.registry import LOADER
 
 SPEC_DIR = Path("flows") / "specs"
 CROSS_SOURCE = "_cross_source.yaml"
@@ -192,12 +191,7 @@ def spec_path(root: Path, source_id: str) -> Path:
 def _load_yaml(path: Path, where: str) -> Any:
     if not path.is_file():
         raise CsedataError(where, "spec file not found")
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f":{mark.line + 1}" if mark is not None else ""
-        raise CsedataError(where + place, "not valid YAML") from exc
+    return yamltext.parse(path.read_text(encoding="utf-8"), where)
 
 
 def _describe(exc: ValidationError, data: Any) -> str:
