@@ -8,10 +8,10 @@ must match), its spec, the shared patterns and the code.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 
+from csedata.codedigest import code_digest
 from csedata.registry import Source
 from csedata.spec import SPEC_DIR, spec_path
 
@@ -41,29 +41,6 @@ def batches(ids: list[str], size: int = BATCH_SIZE) -> list[list[str]]:
             out.append(current)
             current = []
     return [*out, current] if current else out
-
-
-CODE_DIRS = tuple(
-    Path(__file__).resolve().parent.parent / package for package in ("csedata", "schemas", "flows")
-)
-
-
-@functools.cache
-def code_digest() -> str:
-    """Digest of the code that shapes a release: a change to any module invalidates caches.
-
-    Computed once per process: the code does not change under a running process.
-    """
-    return digest_of(CODE_DIRS)
-
-
-def digest_of(folders: tuple[Path, ...]) -> str:
-    """Digest of the Python modules directly in these folders, names included."""
-    h = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.glob("*.py")):
-            h.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def _patterns_bytes(root: Path) -> bytes:

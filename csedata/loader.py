@@ -22,8 +22,8 @@ def load(
 
     ``version_or_path`` is a version ('1.0.0') under ``root``/processed/, a release
     directory, or None for the latest release. ``table`` is a table's path inside
-    the release without '.parquet': 'observations', 'sources', 'ledger' or
-    'tables/<source_id>/<table_id>'.
+    the release without '.parquet': 'observations', 'sources', 'ledger' or 'tables'
+    (releases 1.x hold 'tables/<source_id>/<table_id>' instead of 'tables').
     """
     release = store.resolve(Path(root), version_or_path)
     files = store.read_manifest(release)["files"]

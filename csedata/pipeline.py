@@ -23,7 +23,7 @@ from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.registry import Source, read_text
 from csedata.spec import load_patterns, load_spec
-from schemas import LEDGER, OBSERVATIONS, SOURCES, frame
+from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
 
 
 def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
-    """The release's tables from the extracted batches, in source order."""
+    """The release's tables from the extracted batches, in source order, and the sources'
+    own tables built from them (validated with the rest before anything is written)."""
 
     def read(name: str) -> pd.DataFrame:
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
@@ -80,8 +81,24 @@ def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame
         df: pd.DataFrame = table.to_pandas(self_destruct=True)
         return df
 
+    observations = read("observations")
     return {
-        "observations": read("observations"),
+        "observations": observations,
         "sources": frame(SOURCES, [s.model_dump(mode="json") for s in sources]),
         "ledger": read("ledger"),
+        "tables": source_tables(observations),
     }
+
+
+KEY = ["source_id", "table_id", "category"]
+
+
+def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
+    """The sources' tables in their printed shape: label, n, percent per row, in one frame."""
+    tables = observations[observations["form"] == "table"]
+    rows = tables.drop_duplicates(KEY)[[*KEY, "label", "parent_category", "multi_response"]]
+    rows = rows.sort_values(["source_id", "table_id"], kind="stable")
+    for unit, column in (("count", "n"), ("percent", "percent")):
+        values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]
+        rows = rows.merge(values.rename(columns={"value": column}), on=KEY, how="left")
+    return rows[list(TABLES.columns)].reset_index(drop=True)

@@ -8,11 +8,9 @@ content arrives as a new snapshot file (csedata.snapshots), never as an edit.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,7 +18,6 @@ from csedata import yamltext
 from csedata.errors import CsedataError
 
 REGISTRY = Path("raw") / "sources.yaml"
-PARSED = Path(".cache") / "registry"
 
 
 class Kind(StrEnum):
@@ -85,35 +82,12 @@ def _first_error(exc: ValidationError) -> str:
     return f"field '{field}': {err['msg']}"
 
 
-def _parse(root: Path, where: str) -> Any:
-    """The registry file as data; its parse is kept under .cache/, keyed by its sha256.
-
-    Building Python objects from YAML is most of what loading a large registry
-    costs (seconds for 10,000 entries); the same data as JSON loads in milliseconds.
-    """
-    raw = (root / REGISTRY).read_bytes()
-    parsed = root / PARSED / f"{hashlib.sha256(raw).hexdigest()}.json"
-    if parsed.is_file():
-        return json.loads(parsed.read_bytes())
-    data = yamltext.parse(raw.decode("utf-8"), where)
-    try:
-        text = json.dumps(data)
-    except (TypeError, ValueError):
-        return data  # a value JSON cannot hold (a date): parsed again next time
-    if json.loads(text) == data:  # only a parse JSON keeps exactly
-        parsed.parent.mkdir(parents=True, exist_ok=True)
-        tmp = parsed.with_name(f".{parsed.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, parsed)
-    return data
-
-
 def load_registry(root: Path) -> dict[str, Source]:
     """All sources by id, each entry validated; the first problem is raised."""
     where = str(REGISTRY)
     if not (root / REGISTRY).is_file():
         raise CsedataError(where, "registry file not found")
-    data = _parse(root, where)
+    data = yamltext.load(root, root / REGISTRY, where)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise CsedataError(where, "expected a mapping with a 'sources' list")
     sources: dict[str, Source] = {}

@@ -53,9 +53,8 @@ class _Unusable(Exception):
 class _Figures:
     """Finds the observation a reference names and its interval."""
 
-    def __init__(self, obs: pd.DataFrame, selected: set[str]) -> None:
-        self.obs, self.selected = obs, selected
-        self.bounds = bounds(obs)
+    def __init__(self, obs: pd.DataFrame, selected: set[str], intervals: pd.DataFrame) -> None:
+        self.obs, self.selected, self.bounds = obs, selected, intervals
         self.by_id = pd.Series(obs.index, index=obs["observation_id"])
         prose = obs[obs["form"] == "prose"]
         self.by_figure = pd.Series(prose.index, index=prose["source_id"] + ":" + prose["category"])
@@ -233,7 +232,13 @@ def weigh(relation: Relation, scope: str, f: _Figures) -> Outcome:
 
 
 def weigh_all(
-    obs: pd.DataFrame, relations: list[tuple[str, Relation]], selected: list[str]
+    obs: pd.DataFrame,
+    relations: list[tuple[str, Relation]],
+    selected: list[str],
+    intervals: pd.DataFrame | None = None,
 ) -> list[Outcome]:
-    figures = _Figures(obs, set(selected))
+    """Weigh every declaration; ``intervals`` are checks.bounds(obs) when already computed."""
+    if not relations:
+        return []
+    figures = _Figures(obs, set(selected), bounds(obs) if intervals is None else intervals)
     return [weigh(relation, scope, figures) for scope, relation in relations]

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import batches, datapackage, diff, parquet, verify
+from csedata import codedigest, datapackage, diff, parquet, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
@@ -69,26 +69,10 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def table_frames(observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The published tables in their own shape: label, n, percent per row."""
-    out: dict[str, pd.DataFrame] = {}
-    tables = observations[observations["form"] == "table"]
-    for (source_id, table_id), group in tables.groupby(["source_id", "table_id"], sort=True):
-        rows = group.drop_duplicates("category")[
-            ["label", "category", "parent_category", "multi_response"]
-        ]
-        for unit, column in (("count", "n"), ("percent", "percent")):
-            values = group[group["unit"] == unit].set_index("category")["value"]
-            rows = rows.assign(**{column: rows["category"].map(values)})
-        out[f"tables/{source_id}/{table_id}"] = rows.reset_index(drop=True)
-    return out
-
-
 def _write_tables(release: Path, frames: dict[str, pd.DataFrame]) -> dict[str, Path]:
     """Every table as deterministic Parquet; returns table name -> file."""
-    tables = {**frames, **table_frames(frames["observations"])}
     paths = {}
-    for name, df in tables.items():
+    for name, df in frames.items():
         paths[name] = release / f"{name}.parquet"
         parquet.write(df, paths[name], schema_for(name))
     return paths
@@ -173,7 +157,7 @@ def _write_release(
         "previous": previous,
         "created": created,
         "package_version": metadata.version("csedata"),
-        "code_sha256": batches.code_digest(),
+        "code_sha256": codedigest.code_digest(),
         "specs": _spec_checksums(build.root),
         "python": platform.python_version(),
         "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
@@ -272,7 +256,7 @@ def publish(
                 return Outcome("written", version, target, previous)
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             _write_release(build, staging, tables, changes, version, previous, created)
-            problems = verify.problems(staging)
+            problems = verify.problems(staging, deep=False)  # validated before it was written
             if problems:
                 raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")
             os.chmod(staging, 0o755)

@@ -188,10 +188,10 @@ def spec_path(root: Path, source_id: str) -> Path:
     return root / SPEC_DIR / f"{source_id}.yaml"
 
 
-def _load_yaml(path: Path, where: str) -> Any:
+def _load_yaml(root: Path, path: Path, where: str) -> Any:
     if not path.is_file():
         raise CsedataError(where, "spec file not found")
-    return yamltext.parse(path.read_text(encoding="utf-8"), where)
+    return yamltext.load(root, path, where)
 
 
 def _describe(exc: ValidationError, data: Any) -> str:
@@ -214,35 +214,48 @@ def _describe(exc: ValidationError, data: Any) -> str:
     return f"{field}: {'missing' if err['type'] == 'missing' else err['msg']}"
 
 
-def load_spec(root: Path, source_id: str) -> Spec:
-    path = spec_path(root, source_id)
-    where = str(path.relative_to(root))
-    data = _load_yaml(path, where)
-    try:
-        spec = Spec.model_validate(data)
-    except ValidationError as exc:
-        raise CsedataError(where, _describe(exc, data)) from exc
-    if spec.source_id != source_id:
-        raise CsedataError(where, f"source_id {spec.source_id!r} does not match the file name")
-    return spec
+class Declarations(BaseModel):
+    """What validation reads of a spec: its declared relations and reviewed inconsistencies.
+
+    Validation runs after extraction has loaded every spec whole, so it reads only
+    these two keys (a tenth of the work for thousands of specs).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    checks: list[Relation] = Field(default_factory=list)
+    inconsistencies: list[Inconsistency] = Field(default_factory=list)
+
+    _checks_unique = field_validator("checks")(_unique_ids)
 
 
-def _load_model(root: Path, name: str, model: type[M]) -> M:
-    path = root / SPEC_DIR / name
+def _load_model(root: Path, path: Path, model: type[M]) -> M:
     where = str(path.relative_to(root))
-    data = _load_yaml(path, where)
+    data = _load_yaml(root, path, where)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise CsedataError(where, _describe(exc, data)) from exc
 
 
+def load_spec(root: Path, source_id: str) -> Spec:
+    spec = _load_model(root, spec_path(root, source_id), Spec)
+    if spec.source_id != source_id:
+        where = str(spec_path(root, source_id).relative_to(root))
+        raise CsedataError(where, f"source_id {spec.source_id!r} does not match the file name")
+    return spec
+
+
+def load_declarations(root: Path, source_id: str) -> Declarations:
+    return _load_model(root, spec_path(root, source_id), Declarations)
+
+
 def load_patterns(root: Path) -> Patterns:
-    return _load_model(root, "_patterns.yaml", Patterns)
+    return _load_model(root, root / SPEC_DIR / "_patterns.yaml", Patterns)
 
 
 def load_cross_source(root: Path) -> CrossSource:
     """The cross-source relations; none when the file does not exist."""
     if not (root / SPEC_DIR / CROSS_SOURCE).is_file():
         return CrossSource()
-    return _load_model(root, CROSS_SOURCE, CrossSource)
+    return _load_model(root, root / SPEC_DIR / CROSS_SOURCE, CrossSource)

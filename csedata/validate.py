@@ -43,7 +43,7 @@ from csedata.report import (
     summarize,
 )
 from csedata.report_html import html
-from csedata.spec import Exclusive, Spec, load_cross_source, load_spec
+from csedata.spec import Declarations, Exclusive, load_cross_source, load_declarations
 from schemas import schema_for
 
 TITLE = "csedata validation report"
@@ -305,7 +305,7 @@ def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
 class _Reviews:
     """The inconsistencies the specs list as reviewed, and which of them were met."""
 
-    def __init__(self, specs: dict[str, Spec]) -> None:
+    def __init__(self, specs: dict[str, Declarations]) -> None:
         self.entries = [(sid, e) for sid, spec in specs.items() for e in spec.inconsistencies]
         self.used: set[int] = set()
 
@@ -318,21 +318,27 @@ class _Reviews:
         return None
 
     def mask(self, d: pd.DataFrame, check: str) -> tuple[pd.Series, pd.Series]:
-        """Which failing rows of a check's result are reviewed, and the note for each."""
+        """Which failing rows of a check's result are reviewed, and the note for each.
+
+        Only failing rows are matched, and only against entries of their sources:
+        both are few, however large the frame.
+        """
         reviewed = pd.Series(False, index=d.index)
         notes = pd.Series(None, index=d.index, dtype=object)
+        failing = d[~d["ok"]]
+        sources = set(failing["source_id"])
         for i, (sid, e) in enumerate(self.entries):
-            if e.check != check:
+            if e.check != check or sid not in sources:
                 continue
-            hit = ~d["ok"] & (d["source_id"] == sid) & ~reviewed
+            hit = (failing["source_id"] == sid) & ~reviewed[failing.index]
             if e.table_id is not None:
-                hit &= d["table_id"] == e.table_id
+                hit &= failing["table_id"] == e.table_id
             if e.category is not None:
-                hit &= d["category"] == e.category
+                hit &= failing["category"] == e.category
             if hit.any():
                 self.used.add(i)
-                reviewed |= hit
-                notes[hit] = e.note
+                reviewed[hit[hit].index] = True
+                notes[hit[hit].index] = e.note
         return reviewed, notes
 
     def results(self) -> list[CheckResult]:
@@ -371,8 +377,11 @@ class _Reviews:
         return out
 
 
-def _table_results(obs: pd.DataFrame, reviews: _Reviews) -> list[CheckResult]:
-    prepared = checks.prepare(obs)
+def _table_results(
+    obs: pd.DataFrame, prepared: pd.DataFrame, reviews: _Reviews
+) -> list[CheckResult]:
+    """A result per check and source: counted per source in one groupby, explained only
+    where something failed (thousands of sources cost one pass, not one pass each)."""
     results = []
     for check in checks.CHECKS:
         d = check.run(obs, prepared)
@@ -381,10 +390,14 @@ def _table_results(obs: pd.DataFrame, reviews: _Reviews) -> list[CheckResult]:
         d["error"] = ~d["ok"] & ~reviewed
         d["warning"] = ~d["ok"] & reviewed
         d["note"] = notes
-        for sid, g in d.groupby("source_id", sort=False)[["ok", "error", "warning"]]:
-            rows = d.loc[g.index]
+        counts = d.groupby("source_id", sort=False).agg(
+            checked=("ok", "size"), errors=("error", "sum"), warnings=("warning", "sum")
+        )
+        listed = d[~d["ok"]].groupby("source_id", sort=False).head(LISTED)
+        failing = {sid: rows for sid, rows in listed.groupby("source_id", sort=False)}
+        for sid, checked, errors, warnings in counts.itertuples(name=None):
             failures = []
-            for _, f in rows[~rows["ok"]].head(LISTED).iterrows():
+            for _, f in failing[sid].iterrows() if sid in failing else ():
                 tid = f["table_id"]
                 message, values, quoted = check.explain(f, obs)
                 failures.append(
@@ -406,9 +419,9 @@ def _table_results(obs: pd.DataFrame, reviews: _Reviews) -> list[CheckResult]:
                     kind="table",
                     description=check.description,
                     default="error",
-                    checked=len(g),
-                    errors=int(g["error"].sum()),
-                    warnings=int(g["warning"].sum()),
+                    checked=int(checked),
+                    errors=int(errors),
+                    warnings=int(warnings),
                     failures=failures,
                     source_id=str(sid),
                 )
@@ -468,14 +481,16 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
     rest is counted in the chart's note rather than drawn.
     """
     shares = obs[(obs["unit"] == "percent") & (obs["category"] != "total")]
+    # only the tables drawn: the first CHARTS, found among the first CHARTS sources
+    shares = shares[shares["source_id"].isin(shares["source_id"].unique()[:CHARTS])]
+    drawn = shares[["source_id", "table_id"]].drop_duplicates().head(CHARTS)
+    shares = shares.merge(drawn, on=["source_id", "table_id"])
     shares = shares.assign(
         top=shares["parent_category"].isna() | (shares["parent_category"] == "total"),
         declared=shares["observation_id"].isin(exclusive),
     )
     charts: list[Chart] = []
     for (sid, tid), g in shares.groupby(["source_id", "table_id"], sort=False):
-        if len(charts) == CHARTS:
-            break
         if (g["form"] == "table").all():
             summed = g[g["top"]]
             note = (
@@ -496,7 +511,9 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
                 multi_response=r["multi_response"],
                 level=0 if r["top"] else 1,
             )
-            for r in g.head(CHART_ROWS).to_dict("records")
+            for r in g[["label", "value", "multi_response", "top"]]
+            .head(CHART_ROWS)
+            .to_dict("records")
         ]
         total = float(summed["value"].sum()) if len(summed) else None
         charts.append(
@@ -516,7 +533,7 @@ def _exclusive_ids(obs: pd.DataFrame, outcomes: list[relations.Outcome]) -> set[
 def build_report(root: Path, frames: dict[str, pd.DataFrame]) -> Report:
     """Every check over the assembled tables; raises only for an unreadable spec."""
     source_ids = [str(s) for s in frames["sources"]["source_id"]]
-    specs = {sid: load_spec(root, sid) for sid in source_ids}
+    specs = {sid: load_declarations(root, sid) for sid in source_ids}
     for sid, spec in specs.items():
         taken = sorted({r.id for r in spec.checks} & checks.NAMES)
         if taken:
@@ -527,9 +544,10 @@ def build_report(root: Path, frames: dict[str, pd.DataFrame]) -> Report:
     declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
     obs = frames["observations"]
     reviews = _Reviews(specs)
-    outcomes = relations.weigh_all(obs, declared, source_ids)
+    prepared = checks.prepare(obs)
+    outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
     results = _schema_results(frames) + _reference_results(frames)
-    results += _table_results(obs, reviews)
+    results += _table_results(obs, prepared, reviews)
     results += _relation_results(obs, outcomes, reviews)
     results += reviews.results()
     return Report(

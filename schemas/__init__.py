@@ -7,16 +7,15 @@ import pandera.pandas as pa
 
 from schemas.ledger import LEDGER
 from schemas.observations import OBSERVATIONS
-from schemas.source_table import SOURCE_TABLE
 from schemas.sources import SOURCES
+from schemas.tables import PER_TABLE_1X, PER_TABLE_1X_PREFIX, TABLES
 
-SCHEMAS = {"observations": OBSERVATIONS, "sources": SOURCES, "ledger": LEDGER}
-SOURCE_TABLES = "tables/"  # tables/<source_id>/<table_id>: each a SOURCE_TABLE
+SCHEMAS = {"observations": OBSERVATIONS, "sources": SOURCES, "ledger": LEDGER, "tables": TABLES}
 
 
 def schema_for(table: str) -> pa.DataFrameSchema:
     """The schema of a released table, named by its path without '.parquet'."""
-    return SOURCE_TABLE if table.startswith(SOURCE_TABLES) else SCHEMAS[table]
+    return PER_TABLE_1X if table.startswith(PER_TABLE_1X_PREFIX) else SCHEMAS[table]
 
 
 def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -28,4 +27,4 @@ def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     return df.astype(dtypes) if len(df) == 0 else df
 
 
-__all__ = ["LEDGER", "OBSERVATIONS", "SCHEMAS", "SOURCES", "SOURCE_TABLE", "frame", "schema_for"]
+__all__ = ["LEDGER", "OBSERVATIONS", "SCHEMAS", "SOURCES", "TABLES", "frame", "schema_for"]

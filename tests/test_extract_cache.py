@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from csedata import batches, pipeline, snapshots
+from csedata import batches, codedigest, pipeline, snapshots
 from csedata.registry import load_registry
 
 SID = "advocacy-fact-page"
@@ -47,12 +47,12 @@ def test_new_snapshot_is_extracted_again(project: Path) -> None:
 
 
 def test_code_digest_follows_the_code(tmp_path: Path) -> None:
-    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in batches.CODE_DIRS)
-    assert batches.digest_of(copies) == batches.code_digest()
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in codedigest.CODE_DIRS)
+    assert codedigest.digest_of(copies) == codedigest.code_digest()
     extract_py = copies[0] / "extract.py"
     extract_py.write_text(extract_py.read_text() + "\n# changed\n")
-    assert batches.digest_of(copies) != batches.code_digest()
+    assert codedigest.digest_of(copies) != codedigest.code_digest()
     schema_py = copies[1] / "observations.py"
-    restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in batches.CODE_DIRS)
+    restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in codedigest.CODE_DIRS)
     schema_py.write_text(schema_py.read_text() + "\n# changed\n")
-    assert batches.digest_of((restored[0], copies[1], restored[2])) != batches.code_digest()
+    assert codedigest.digest_of((restored[0], copies[1], restored[2])) != codedigest.code_digest()

@@ -61,9 +61,17 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     sources = pq.read_table(release / "sources.parquet").to_pandas()
     assert len(sources) == 5
     assert {"source_id", "sha256", "title", "publisher", "url", "published"} <= set(sources.columns)
-    shaped = pq.read_table(
-        release / "tables" / "ussc-2021-production" / "method-of-production.parquet"
-    ).to_pandas()
+    # every printed table of every source is in the one tables.parquet
+    [(printed, held)] = con.execute(
+        f"select (select count(distinct (source_id, table_id)) from '{path}' "
+        "where form = 'table'), "
+        f"(select count(distinct (source_id, table_id)) from '{release / 'tables.parquet'}')"
+    ).fetchall()
+    assert printed == held == 2
+    shaped = con.execute(
+        f"select * from '{release / 'tables.parquet'}' where source_id = "
+        "'ussc-2021-production' and table_id = 'method-of-production'"
+    ).df()
     assert shaped["label"].iloc[0] == "Total §2G2.1 Offenders"  # the printed row order
     assert shaped.set_index("label").loc["Smartphone or Tablet", ["n", "percent"]].tolist() == [
         241,

@@ -1,0 +1,30 @@
+"""The digest of the code that shapes a release: part of every cache key and of the manifest.
+
+A change to any module of csedata, schemas or flows invalidates every cache built
+from the old code.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+CODE_DIRS = tuple(
+    Path(__file__).resolve().parent.parent / package for package in ("csedata", "schemas", "flows")
+)
+
+
+@functools.cache
+def code_digest() -> str:
+    """Computed once per process: the code does not change under a running process."""
+    return digest_of(CODE_DIRS)
+
+
+def digest_of(folders: tuple[Path, ...]) -> str:
+    """Digest of the Python modules directly in these folders, names included."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            h.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()

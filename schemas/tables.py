@@ -1,0 +1,67 @@
+"""Schema of tables.parquet: the sources' own tables in their printed shape, all in one file.
+
+One file for every table, keyed by source_id and table_id, rather than a file per
+table: a corpus of thousands of reports would otherwise be tens of thousands of
+tiny files, slow to write, verify and query. DuckDB or pandas select one table
+with ``WHERE source_id = ... AND table_id = ...``.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from schemas.observations import SLUG
+
+TABLES = pa.DataFrameSchema(
+    {
+        "source_id": pa.Column(str, description="The raw source (see sources.parquet)."),
+        "table_id": pa.Column(
+            str, description="The table within the source, as in observations.parquet."
+        ),
+        "label": pa.Column(str, description="The row's label as printed, verbatim."),
+        "category": pa.Column(
+            str,
+            pa.Check.str_matches(SLUG),
+            description="Normalized slug of the label ('total' for the total row); with "
+            "source_id and table_id it names the row's observations.",
+        ),
+        "parent_category": pa.Column(
+            str,
+            nullable=True,
+            description="Category this row is a part of (hierarchy); 'total' for top rows.",
+        ),
+        "multi_response": pa.Column(
+            bool, description="True where categories overlap, so shares may sum past 100%."
+        ),
+        "n": pa.Column(
+            float,
+            pa.Check.ge(0),
+            nullable=True,
+            description="The count printed in the N column (null where none was printed).",
+        ),
+        "percent": pa.Column(
+            float,
+            pa.Check.in_range(0, 100),
+            nullable=True,
+            description="The share printed in the % column, in percentage points (null where "
+            "none was printed).",
+        ),
+    },
+    unique=["source_id", "table_id", "category"],
+    strict=True,
+    ordered=True,
+    name="tables",
+    description="The sources' tables as printed: one row per table row, with its N and %.",
+)
+
+
+def _per_table() -> pa.DataFrameSchema:
+    schema = TABLES.remove_columns(["source_id", "table_id"]).update_column("category", unique=True)
+    schema.unique, schema.name = None, "source_table"
+    return schema
+
+
+# Releases 1.x held a file per table, tables/<source_id>/<table_id>.parquet, without the
+# two id columns. Never written again; kept so that verify and diff still read them.
+PER_TABLE_1X = _per_table()
+PER_TABLE_1X_PREFIX = "tables/"
