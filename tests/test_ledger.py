@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from csedata.errors import CsedataError
 from csedata.extract import extract
-from csedata.ledger import TOKEN, ledger
+from csedata.ledger import _WORDS, TOKEN, ledger
 from csedata.registry import load_registry, read_text
 from csedata.spec import Patterns, Spec, load_patterns, load_spec
 from csedata.text import place
@@ -99,6 +100,36 @@ def test_real_ledger_examples() -> None:
     assert (phone["status"], phone["reason"]) == ("excluded", "contact")
     channel = rows[(text.index("14 Government TV"), "14")]
     assert (channel["status"], channel["reason"]) == ("excluded", "name")
+
+
+# --- the token pattern ------------------------------------------------------------------
+
+# TOKEN as first written: its first-letter lookahead must not change a single match
+PLAIN_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+
+
+# letters that match an ASCII letter only case-insensitively: long s, Kelvin sign, dotted I
+FOLDS = "\u017f\u212a\u0130\u0131"
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, "Seven", "TWENTY", "\u017fix", "\u017feventh", "Ten", "é"])
+        | st.text(alphabet="0123456789.,-_ aZé§" + FOLDS, max_size=6),
+    )
+)
+def test_token_matches_the_plain_alternation(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = [(m.span(), m.group()) for m in TOKEN.finditer(text)]
+    assert found == [(m.span(), m.group()) for m in PLAIN_TOKEN.finditer(text)]
+
+
+@pytest.mark.parametrize("source_id", SOURCE_IDS)
+def test_token_matches_the_plain_alternation_in_real_sources(source_id: str) -> None:
+    text = real_text(source_id)
+    assert [m.span() for m in TOKEN.finditer(text)] == [
+        m.span() for m in PLAIN_TOKEN.finditer(text)
+    ]
 
 
 # --- numbers nobody accounted for -------------------------------------------------------
