@@ -8,8 +8,7 @@ checked again by the schema, so a release cannot hold a value its quote lacks.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from csedata.errors import CsedataError
 from csedata.numbers import NumberError, Reading, read_number
@@ -30,8 +29,7 @@ REFINEMENTS = {
 }
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple, not a frozen dataclass: a report has hundreds of lines
     start: int
     text: str  # without the line ending
 
@@ -65,6 +63,11 @@ class _Builder:
     def __init__(self, source: Source, spec: Spec, text: str) -> None:
         self.source, self.spec, self.text = source, spec, text
         self.lines = _lines(text)  # split once, searched by every table
+        # the lines each table title could be: first cell of a line with a tab
+        self.titles: dict[str, list[int]] = {}
+        for i, ln in enumerate(self.lines):
+            if "\t" in ln.text:
+                self.titles.setdefault(ln.text.split("\t", 1)[0].strip(), []).append(i)
         self.where = f"flows/specs/{source.source_id}.yaml"
 
     def context(self, own: Context, entry: str) -> dict[str, Any]:
@@ -126,11 +129,7 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
     entry = f"tables ({table.table_id})"
     where = f"{b.where}: {entry}"
     lines = b.lines
-    titles = [
-        i
-        for i, ln in enumerate(lines)
-        if "\t" in ln.text and ln.text.split("\t")[0].strip() == table.title
-    ]
+    titles = b.titles.get(table.title, [])
     if len(titles) != 1:
         raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1")
     index = titles[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from csedata.errors import CsedataError
@@ -51,5 +52,6 @@ def find_exactly(
     return starts
 
 
+@functools.lru_cache(maxsize=1 << 16)  # table row labels repeat across documents
 def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
