@@ -155,9 +155,11 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
     if table.total not in labels:
         raise CsedataError(where, f"total row {table.total!r} is not in the table")
     context = b.context(table, entry)
+    columns = list(table.columns.items())
+    multi = table.responses == "multi"
     for line, label in zip(rows, labels, strict=True):
         cells = line.cells()[1:]
-        if len(cells) != len(table.columns):
+        if len(cells) != len(columns):
             raise CsedataError(
                 where,
                 f"row {label!r} has {len(cells)} value cells, the header has "
@@ -168,7 +170,8 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
         parent = (
             None if is_total else slug(table.parents[label]) if label in table.parents else "total"
         )
-        for (offset, cell), (column, unit) in zip(cells, table.columns.items(), strict=True):
+        quote = (line.start, line.start + len(line.text))
+        for (offset, cell), (column, unit) in zip(cells, columns, strict=True):
             value_text = cell.strip()
             start = offset + cell.index(value_text) if value_text else offset
             reading = _read(b.text, value_text, start, where)
@@ -185,9 +188,9 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                 parent=parent,
                 reading=reading,
                 context=context,
-                quote=(line.start, line.start + len(line.text)),
+                quote=quote,
                 value=(start, start + len(value_text)),
-                multi_response=table.responses == "multi" and not is_total,
+                multi_response=multi and not is_total,
                 entry=entry,
                 form="table",
             )
