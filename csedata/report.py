@@ -10,7 +10,7 @@ would have had.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -143,8 +143,12 @@ def _quote_md(q: Quote) -> str:
     return f"\n  > {_cell(q.quote)} — *{q.source_id}{at}*"
 
 
-def markdown(report: Report) -> str:
-    """The report for a pull request: summary, failures with quotes, then every check."""
+def markdown(report: Report, every_check: bool = True) -> str:
+    """The report for a pull request: summary, failures with quotes, then every check.
+
+    Without ``every_check`` the checks are counted by name instead of listed one by
+    one: a page of bounded size however many sources (a Prefect artifact).
+    """
     s = report.summary
     out = [
         f"# {report.title}",
@@ -172,6 +176,21 @@ def markdown(report: Report) -> str:
                 out.append(f"\n  Reviewed: {_cell(f.note)}")
             out += [_quote_md(q) for q in f.quotes]
         out.append("")
+    if not every_check:
+        out += [
+            "## Checks by name",
+            "",
+            "Every check for every source and table: `report.md` and `report.html`.",
+            "",
+            "| kind | check | subjects | passed | failed | skipped | errors | warnings |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in table_rows(report):
+            out.append(
+                f"| {r['kind']} | {r['check']} | {r['subjects']} | {r['passed']} "
+                f"| {r['failed']} | {r['skipped']} | {r['errors']} | {r['warnings']} |"
+            )
+        return "\n".join([*out, ""])
     out += ["## All checks", ""]
     for kind, title in KINDS.items():
         rows = [c for c in report.checks if c.kind == kind]
@@ -194,17 +213,29 @@ def markdown(report: Report) -> str:
 
 
 def table_rows(report: Report) -> list[dict[str, object]]:
-    """One row per check, for a table artifact or a spreadsheet."""
-    return [
-        {
-            "status": c.status,
-            "severity": c.severity,
-            "check": c.name,
-            "source": c.source_id or "",
-            "table": c.table_id or "",
-            "checked": c.checked,
-            "failed": c.failed,
-            "first failure": c.failures[0].message if c.failures else "",
-        }
-        for c in report.checks
-    ]
+    """One row per check by name (over its sources and tables), for a table artifact or a
+    spreadsheet: as many rows for ten thousand sources as for five."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in report.checks:
+        row = rows.setdefault(
+            (c.kind, c.name),
+            {
+                "kind": c.kind,
+                "check": c.name,
+                "subjects": 0,
+                "passed": 0,
+                "failed": 0,
+                "skipped": 0,
+                "errors": 0,
+                "warnings": 0,
+                "first failure": "",
+            },
+        )
+        row["subjects"] += 1
+        row[c.status] += 1
+        row["errors"] += c.errors
+        row["warnings"] += c.warnings
+        if c.failures and not row["first failure"]:
+            subject = "/".join(p for p in (c.source_id, c.table_id) if p)
+            row["first failure"] = f"{subject}: {c.failures[0].message}".lstrip(": ")
+    return list(rows.values())

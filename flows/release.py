@@ -23,7 +23,7 @@ from csedata.batches import BATCH_SIZE, batches, inputs_digest
 from csedata.errors import CsedataError
 from csedata.refresh import after_change, refresh_sources
 from csedata.registry import Source, load_registry, select
-from csedata.report import headline, table_rows
+from csedata.report import headline, markdown, table_rows
 from csedata.validate import REPORT_FILES
 
 
@@ -52,8 +52,11 @@ def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict
     report = validate.build_report(Path(root), frames)
     files = validate.render(report)
     folder = validate.store_report(Path(root), files)
+    # the artifacts count checks by name: a page of the same size for any number of sources
     create_markdown_artifact(
-        key="validation-report", markdown=files["report.md"].decode(), description=headline(report)
+        key="validation-report",
+        markdown=markdown(report, every_check=False),
+        description=headline(report),
     )
     create_table_artifact(
         key="validation-checks", table=table_rows(report), description=headline(report)
