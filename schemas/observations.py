@@ -88,6 +88,9 @@ def _str_matches(pattern: str) -> pa.Check:
         name="str_matches",
         error=f"str_matches('{pattern}')",
         statistics={"pattern": pattern},  # read by schemas.describe, as pandera's own
+        # every column it guards is required, so a null fails here as well: ignoring
+        # nulls would cost an isna pass and a copy of a million values
+        ignore_na=False,
     )
 
 
@@ -98,6 +101,7 @@ def _isin(allowed: list[str]) -> pa.Check:
         name="isin",
         error=f"isin({allowed})",
         statistics={"allowed_values": allowed},  # read by schemas.describe, as pandera's own
+        ignore_na=False,  # as _str_matches
     )
 
 
