@@ -45,9 +45,9 @@ from csedata.report import (
 from csedata.report_html import html
 from csedata.spec import Declarations, Exclusive, load_cross_source, load_declarations
 from schemas import schema_for
+from schemas.describe import primary_key
 
 TITLE = "csedata validation report"
-ROW_KEYS = {"observations": "observation_id", "sources": "source_id", "ledger": "char_start"}
 REPORT_FILES = ("report.json", "report.md", "report.html")
 CHARTS, CHART_ROWS = 200, 50
 
@@ -198,7 +198,7 @@ def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote
         return f"row {row['observation_id']!r}", _quotes(df, [index])
     if name == "ledger":
         return f"token {row['token']!r} at {row['source_id']}@{row['char_start']}", []
-    return f"row {row[ROW_KEYS[name]]!r}", []
+    return f"row {'/'.join(str(row[k]) for k in primary_key(schema_for(name)))!r}", []
 
 
 def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:

@@ -231,3 +231,15 @@ def test_release_cli_killed_before_latest_then_recovers(
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "identical: release 1.0.0" in rebuilt.output
     assert _files(tmp_path / "rebuilt") == published
+
+
+def test_verify_reads_tables_back_and_names_the_row(tmp_path: Path, frames: Frames) -> None:
+    """Staging checks only footers (its frames were validated); verify re-validates rows."""
+    tables = frames["tables"].copy()
+    row = tables.index[tables["category"] == "smartphone-or-tablet"][0]
+    tables.loc[row, "percent"] = 147.1  # as if written by code that skipped validation
+    folder = release.publish(tmp_path, {**frames, "tables": tables}, None).path
+    assert verify.problems(folder, deep=False) == []
+    [problem] = verify.problems(folder)
+    assert "percent.in_range" in problem
+    assert "row 'ussc-2021-production/method-of-production/smartphone-or-tablet'" in problem
