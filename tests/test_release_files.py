@@ -321,3 +321,34 @@ def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames) -> None:
     (folder / "sources.parquet").write_bytes(bytes(data))
     with pytest.raises(CsedataError, match=r"sources\.parquet: sha256 .* does not match"):
         csedata.load(table="sources", root=root)
+
+
+def test_row_changes_match_on_the_key_in_key_order(tmp_path: Path) -> None:
+    old = pa.table(
+        {
+            "source_id": ["b", "a", "a", "c"],
+            "char_start": [1, 2, 1, 5],
+            "note": [None, "x", None, "gone"],
+            "n": [1.0, float("nan"), 3.0, 4.0],
+        }
+    )
+    new = pa.table(
+        {
+            "source_id": ["a", "a", "b", "d"],
+            "char_start": [1, 2, 1, 0],
+            "note": ["now set", "x", None, "new"],
+            "n": [3.0, float("nan"), 2.0, 0.0],
+        }
+    )
+    key, columns = ["source_id", "char_start"], ["source_id", "char_start", "note", "n"]
+    rows = diff._row_changes(old, new, key, columns)
+    assert rows["added"] == [{"source_id": "d", "char_start": 0, "note": "new", "n": 0.0}]
+    assert rows["removed"] == [{"source_id": "c", "char_start": 5, "note": "gone", "n": 4.0}]
+    # missing equals missing (None, NaN); a value set where there was none is a change
+    assert rows["changed"] == [
+        {
+            "key": {"source_id": "a", "char_start": 1},
+            "changes": {"note": {"old": None, "new": "now set"}},
+        },
+        {"key": {"source_id": "b", "char_start": 1}, "changes": {"n": {"old": 1.0, "new": 2.0}}},
+    ]
