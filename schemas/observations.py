@@ -25,8 +25,12 @@ def _codepoints(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     One decode of Arrow's UTF-8 buffer, no Python call per row; a null is empty.
     """
     array = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
+    if isinstance(array, pyarrow.ChunkedArray):  # an Arrow-backed column: one buffer to read
+        array = array.combine_chunks()
     lengths = pc.utf8_length(array).fill_null(0).to_numpy().astype(np.int64)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1]
+    # a slice of an Arrow array starts at its offset into the shared buffers
+    at = array.offset
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[at : at + len(array) + 1]
     data = array.buffers()[2]
     raw = data.to_pybytes()[offsets[0] : offsets[-1]] if data is not None else b""
     codes = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
