@@ -243,3 +243,13 @@ def test_verify_reads_tables_back_and_names_the_row(tmp_path: Path, frames: Fram
     [problem] = verify.problems(folder)
     assert "percent.in_range" in problem
     assert "row 'ussc-2021-production/method-of-production/smartphone-or-tablet'" in problem
+
+
+def test_staging_check_reads_column_types_from_the_footer(tmp_path: Path, frames: Frames) -> None:
+    folder = release.publish(tmp_path, frames, None).path
+    tables = {"sources": folder / "sources.parquet"}
+    assert verify._type_problems(folder, tables) == []
+    retyped = frames["sources"].assign(bytes=frames["sources"]["bytes"].astype(str))
+    retyped.to_parquet(tmp_path / "sources.parquet")
+    [problem] = verify._type_problems(folder, {"sources": tmp_path / "sources.parquet"})
+    assert problem.endswith("columns or types differ from the sources schema")
