@@ -27,6 +27,8 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
+from csedata import frames
+
 SLACK = 1e-9  # relative: float division must not turn an exact match into a miss
 KEY = ["source_id", "table_id"]
 _NUMBER = r"(?P<int>\d[\d,]*)(?:\.(?P<dec>\d+))?"
@@ -37,17 +39,20 @@ _LOWER_ONLY = ["more_than", "at_least"]
 MINIMUM = {"count": 0.0, "percent": 0.0, "months": 0.0, "years": 0.0, "percent_change": -100.0}
 
 
-def _printed(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _printed(text: pd.Series) -> pd.DataFrame:
     """The first number printed in each text and its count of decimals (NaN if none)."""
     found = pc.extract_regex(pa_arrow.array(text, type=pa_arrow.string()), pattern=_NUMBER)
     digits = pc.replace_substring(pc.struct_field(found, "int"), ",", "")
     decimals = pc.struct_field(found, "dec")
     fraction = pc.if_else(pc.equal(decimals, ""), "0", decimals)
     number = pc.cast(pc.binary_join_element_wise(digits, fraction, "."), pa_arrow.float64())
-    return (
-        pd.Series(number.to_numpy(zero_copy_only=False), index=text.index),
-        pd.Series(pc.utf8_length(decimals).to_numpy(zero_copy_only=False), index=text.index),
-    )
+    return pd.DataFrame(
+        {
+            "number": number.to_numpy(zero_copy_only=False),
+            "decimals": pc.utf8_length(decimals).to_numpy(zero_copy_only=False),
+        },
+        index=text.index,
+    ).astype(float)
 
 
 def bounds(obs: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +64,8 @@ def bounds(obs: pd.DataFrame) -> pd.DataFrame:
     a count ("one in three", "a decade") and an approximate one ("about 41")
     have no known interval.
     """
-    printed, decimals = _printed(obs["value_text"])
+    found = frames.per_distinct(obs["value_text"], _printed)  # a figure repeats: read it once
+    printed, decimals = found["number"], found["decimals"]
     ratio = (obs["value"] / printed).where(printed > 0, 1.0).abs()
     scale = 10.0 ** np.round(np.log10(ratio.astype(float)))
     half = (0.5 * 10.0 ** (-decimals.fillna(0)) * scale).mask(printed.isna())
@@ -85,11 +91,17 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
     checks group and merge on integers rather than strings.
     """
     out = bounds(obs)
-    out["tab"] = obs.groupby(KEY, sort=False).ngroup()
-    names = pd.concat([obs["category"], obs["parent_category"]], ignore_index=True)
-    codes, _ = pd.factorize(names)
-    out["cat"], out["par"] = codes[: len(obs)], codes[len(obs) :]
+    out["tab"] = obs.groupby(KEY, sort=False, observed=True).ngroup()
+    out["cat"], out["par"] = _codes(obs["category"], obs["parent_category"])
     return out
+
+
+def _codes(*columns: pd.Series) -> list[np.ndarray]:
+    """The columns' values as integers in one numbering (-1 where missing); a
+    categorical column is recoded from its categories, not hashed row by row."""
+    distinct = [np.asarray(c.dropna().unique(), dtype=object) for c in columns]
+    names = pd.Index(pd.unique(np.concatenate(distinct)), dtype=object)
+    return [np.asarray(pd.Categorical(c, categories=names).codes) for c in columns]
 
 
 def at_most(a: Any, b: Any) -> Any:
@@ -121,7 +133,7 @@ def _cells(obs: pd.DataFrame, p: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     """The rows under mask, with what the checks read; ``row`` is the observation's label."""
     m = mask.to_numpy(dtype=bool)
     columns = {"row": obs.index.to_numpy()[m]}
-    columns |= {c: obs[c].to_numpy()[m] for c in _CARRIED}
+    columns |= {c: obs[c].array[m] for c in _CARRIED}  # a categorical stays one
     columns |= {c: p[c].to_numpy()[m] for c in ("lo", "hi", "tab", "cat", "par")}
     return pd.DataFrame(columns)
 
@@ -157,7 +169,7 @@ def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     kids = _cells(obs, p, obs["parent_category"].notna() & ~obs["multi_response"])
     kids["missing"] = kids["value"].isna() | kids["lo"].isna()
     group = ["tab", "par", "unit"]
-    sums = kids.groupby(group, sort=False).agg(
+    sums = kids.groupby(group, sort=False, observed=True).agg(
         source_id=("source_id", "first"),
         table_id=("table_id", "first"),
         parent_category=("parent_category", "first"),
@@ -172,7 +184,7 @@ def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     # the parts of each failing whole, for its explanation (failures are few)
     failed = kids.merge(d.loc[~d["ok"], group], on=group)
     return d.merge(
-        failed.groupby(group, sort=False)["row"].agg(list).rename("part_rows"),
+        failed.groupby(group, sort=False, observed=True)["row"].agg(list).rename("part_rows"),
         left_on=group,
         right_index=True,
         how="left",

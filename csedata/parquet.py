@@ -15,6 +15,8 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
+from csedata import frames
+
 # Each column's Parquet type follows its schema, not its values: a text column
 # that happens to hold only nulls is still a string column.
 ARROW_TYPES = {
@@ -26,7 +28,7 @@ ARROW_TYPES = {
 
 
 def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyarrow.Table:
-    table = pyarrow.Table.from_pandas(df, preserve_index=False)
+    table = pyarrow.Table.from_pandas(frames.plain(df), preserve_index=False)
     if schema is None:
         return table
     fields = []

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow
 from pyarrow import feather
 
-from csedata import parquet
+from csedata import frames, parquet
 from csedata.batches import cache_entry, cache_key, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
@@ -77,9 +77,7 @@ def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame
 
     def read(name: str) -> pd.DataFrame:
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
-        # free each Arrow column once converted: the peak holds one copy, not two
-        df: pd.DataFrame = table.to_pandas(self_destruct=True)
-        return df
+        return frames.from_arrow(table)
 
     observations = read("observations")
     return {

@@ -57,7 +57,8 @@ class _Figures:
         self.obs, self.selected, self.bounds = obs, selected, intervals
         self.by_id = pd.Series(obs.index, index=obs["observation_id"])
         prose = obs[obs["form"] == "prose"]
-        self.by_figure = pd.Series(prose.index, index=prose["source_id"] + ":" + prose["category"])
+        figure = prose["source_id"].astype(str) + ":" + prose["category"].astype(str)
+        self.by_figure = pd.Series(prose.index, index=figure)
 
     def source_of(self, ref: str, scope: str) -> str:
         """The source a reference points into; its form must suit where it is declared."""

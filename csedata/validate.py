@@ -24,7 +24,7 @@ import pandera.errors as pe
 import pandera.pandas as pa
 from pandas.api.types import infer_dtype
 
-from csedata import checks, pipeline, relations
+from csedata import checks, frames, pipeline, relations
 from csedata.batches import batches
 from csedata.errors import CsedataError
 from csedata.registry import load_registry, select
@@ -62,21 +62,30 @@ def _without_str_dtypes(name: str) -> pa.DataFrameSchema:
     return schema.update_columns({column: {"dtype": None} for column in _str_columns(schema)})
 
 
-def _fast_schema(name: str, df: pd.DataFrame) -> pa.DataFrameSchema:
-    """The schema to validate with: the full one, or the same less its str dtype checks
-    when every str column is known to hold only str or null.
+def _values(column: pd.Series) -> Any:
+    """What a column holds: a categorical's categories, else its values."""
+    return column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+
+
+def _validate_fast(name: str, df: pd.DataFrame) -> None:
+    """Validate with the full schema, or the same less its str dtype checks when every
+    str column is known to hold only str or null.
 
     pandera checks a str column with a Python call per value (seconds for a million
-    rows); pandas' infer_dtype answers the same question in one C pass. Only when
-    it finds a problem does the full schema run, to name the rows.
+    rows); pandas' infer_dtype answers the same question in one C pass (on a
+    categorical's categories, the distinct values). Only when it finds a problem
+    does the full schema run, on plain strings, to name the rows.
     """
-    schema = schema_for(name)
     clean = all(
-        infer_dtype(df[column], skipna=True) in ("string", "empty")
-        for column in _str_columns(schema)
+        infer_dtype(_values(df[column]), skipna=True) in ("string", "empty")
+        for column in _str_columns(schema_for(name))
         if column in df
     )
-    return _without_str_dtypes(name) if clean else schema
+    # inplace: no schema here coerces, so pandera's defensive copy would only cost time
+    if clean:
+        _without_str_dtypes(name).validate(df, lazy=True, inplace=True)
+    else:
+        schema_for(name).validate(frames.plain(df), lazy=True, inplace=True)
 
 
 def _quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
@@ -207,8 +216,7 @@ def _schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         schema = schema_for(name)
         cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
         try:
-            # inplace: no schema here coerces, so pandera's defensive copy would only cost time
-            _fast_schema(name, df).validate(df, lazy=True, inplace=True)
+            _validate_fast(name, df)
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
         if len(cases):
@@ -385,16 +393,16 @@ def _table_results(
     results = []
     for check in checks.CHECKS:
         d = check.run(obs, prepared)
-        d["category"] = obs.loc[d["row"], "category"].to_numpy()
+        d["category"] = obs.loc[d["row"], "category"].array
         reviewed, notes = reviews.mask(d, check.name)
         d["error"] = ~d["ok"] & ~reviewed
         d["warning"] = ~d["ok"] & reviewed
         d["note"] = notes
-        counts = d.groupby("source_id", sort=False).agg(
+        counts = d.groupby("source_id", sort=False, observed=True).agg(
             checked=("ok", "size"), errors=("error", "sum"), warnings=("warning", "sum")
         )
-        listed = d[~d["ok"]].groupby("source_id", sort=False).head(LISTED)
-        failing = {sid: rows for sid, rows in listed.groupby("source_id", sort=False)}
+        listed = d[~d["ok"]].groupby("source_id", sort=False, observed=True).head(LISTED)
+        failing = dict(iter(listed.groupby("source_id", sort=False, observed=True)))
         for sid, checked, errors, warnings in counts.itertuples(name=None):
             failures = []
             for _, f in failing[sid].iterrows() if sid in failing else ():
@@ -490,7 +498,7 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
         declared=shares["observation_id"].isin(exclusive),
     )
     charts: list[Chart] = []
-    for (sid, tid), g in shares.groupby(["source_id", "table_id"], sort=False):
+    for (sid, tid), g in shares.groupby(["source_id", "table_id"], sort=False, observed=True):
         if (g["form"] == "table").all():
             summed = g[g["top"]]
             note = (

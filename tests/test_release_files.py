@@ -21,6 +21,7 @@ import yaml
 import csedata
 from csedata import diff, parquet, pipeline, release, verify
 from csedata.errors import CsedataError
+from csedata.frames import plain
 from schemas import SCHEMAS, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,7 +53,9 @@ def _add_observation(frames: Frames) -> str:
 
 def _remove_observation(frames: Frames) -> str:
     """Drop a prose figure; its ledger token becomes a deliberate exclusion."""
-    obs, ledger = frames["observations"], frames["ledger"]
+    # the assembled ledger holds repeated text as categoricals: edit it as plain strings
+    obs, ledger = frames["observations"], plain(frames["ledger"])
+    frames["ledger"] = ledger
     gone = obs[obs["form"] == "prose"].iloc[0]["observation_id"]
     frames["observations"] = obs[obs["observation_id"] != gone].reset_index(drop=True)
     token = ledger["observation_id"] == gone

@@ -1,0 +1,90 @@
+"""How the assembled tables are held in memory: repeated text as pandas categoricals.
+
+A million observations repeat a few thousand source ids, a dozen units and a
+few hundred labels. Held as Python strings, every comparison, group and join on
+them hashes or compares a million objects; held as categoricals (integer codes
+into the distinct values) the same work runs on integers, and the tables take
+less memory. On disk nothing changes: ``plain`` turns them back into the same
+strings before a table is written, so the Parquet bytes are those of a frame of
+plain strings.
+
+A text column is held as a categorical when it repeats: at most one distinct
+value per REPEATS rows (judged first on its first SAMPLE values, so that a
+column of quotes is not hashed whole only to learn that it does not repeat).
+Its categories are sorted, so sorting by it sorts as the strings do. Columns
+of (nearly) distinct values, such as ids and quotes, stay plain strings: codes
+would only add a lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+REPEATS = 4
+SAMPLE = 10_000
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Categorical | None:
+    """The column as a categorical with sorted categories, or None if it does not repeat."""
+    sample = column.slice(0, SAMPLE)
+    if pc.count_distinct(sample).as_py() * REPEATS > len(sample):
+        return None
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    distinct = encoded.dictionary
+    if len(distinct) == 0 or len(distinct) * REPEATS > len(encoded):
+        return None
+    order = pc.sort_indices(distinct).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.full(len(encoded), -1, dtype=np.int32)
+    present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+    codes[present] = rank[indices[present].astype(np.int64)]
+    categories = pd.Index(distinct.take(order).to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
+
+
+def from_arrow(table: pa.Table) -> pd.DataFrame:
+    """The table as a frame: repeated text as sorted categoricals, everything else as
+    pandas converts it. Each Arrow column is freed once converted (one copy at a time)."""
+    columns: dict[str, object] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        held = _categorical(column) if pa.types.is_string(column.type) else None
+        columns[name] = held if held is not None else column.to_pandas()
+        table = table.drop_columns([name])
+    return pd.DataFrame(columns)
+
+
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its categoricals as plain strings (None where missing), as written."""
+    held = [name for name, dtype in df.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    if not held:
+        return df
+    out = df.copy(deep=False)
+    for name in held:
+        values = np.asarray(df[name].cat.categories, dtype=object)
+        codes = df[name].cat.codes.to_numpy()
+        strings = values.take(np.maximum(codes, 0)) if len(values) else np.empty(len(df), object)
+        strings[codes < 0] = None
+        out[name] = strings
+    return out
+
+
+def per_distinct(column: pd.Series, compute: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """``compute(column)``, run on a categorical's distinct values only and spread to its
+    rows by code (NaN where a row has no value). ``compute`` must be row-wise and give
+    float columns."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return compute(column)
+    done = compute(pd.Series(column.cat.categories, dtype=object))
+    values = done.to_numpy(dtype=float)
+    codes = column.cat.codes.to_numpy()
+    rows = values[np.maximum(codes, 0)] if len(values) else np.empty((len(codes), values.shape[1]))
+    rows[codes < 0] = np.nan
+    return pd.DataFrame(rows, index=column.index, columns=done.columns)
