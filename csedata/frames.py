@@ -1,10 +1,10 @@
-"""How the assembled tables are held in memory: repeated text as pandas categoricals.
+"""How the assembled tables are held in memory: text as categoricals or Arrow strings.
 
 A million observations repeat a few thousand source ids, a dozen units and a
 few hundred labels. Held as Python strings, every comparison, group and join on
 them hashes or compares a million objects; held as categoricals (integer codes
 into the distinct values) the same work runs on integers, and the tables take
-less memory. On disk nothing changes: ``plain`` turns them back into the same
+less memory. On disk nothing changes: ``plain`` turns text back into the same
 strings before a table is written, so the Parquet bytes are those of a frame of
 plain strings.
 
@@ -12,8 +12,9 @@ A text column is held as a categorical when it repeats: at most one distinct
 value per REPEATS rows (judged first on its first SAMPLE values, so that a
 column of quotes is not hashed whole only to learn that it does not repeat).
 Its categories are sorted, so sorting by it sorts as the strings do. Columns
-of (nearly) distinct values, such as ids and quotes, stay plain strings: codes
-would only add a lookup.
+of (nearly) distinct values, such as ids and quotes, would gain nothing from
+codes: they stay in Arrow's buffers (pandas' ArrowDtype), where nulls,
+uniqueness and membership are answered in C++ rather than per Python object.
 """
 
 from __future__ import annotations
@@ -55,19 +56,39 @@ def from_arrow(table: pa.Table) -> pd.DataFrame:
     columns: dict[str, object] = {}
     for name in table.column_names:
         column = table.column(name)
-        held = _categorical(column) if pa.types.is_string(column.type) else None
-        columns[name] = held if held is not None else column.to_pandas()
+        if not pa.types.is_string(column.type):
+            columns[name] = column.to_pandas()
+        else:
+            held = _categorical(column)
+            columns[name] = held if held is not None else _arrow_strings(column)
         table = table.drop_columns([name])
     return pd.DataFrame(columns)
 
 
+def _arrow_strings(column: pa.ChunkedArray) -> pd.Series:
+    """Distinct text left in Arrow's buffers, not copied out into Python strings."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(column.combine_chunks()))
+
+
+def _is_arrow_string(dtype: object) -> bool:
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
+
+
 def plain(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its categoricals as plain strings (None where missing), as written."""
-    held = [name for name, dtype in df.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    """The frame with its categoricals and Arrow strings as plain Python strings (None
+    where missing), as pandas gives them from Arrow: the form the writer expects."""
+    held = [
+        name
+        for name, dtype in df.dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype) or _is_arrow_string(dtype)
+    ]
     if not held:
         return df
     out = df.copy(deep=False)
     for name in held:
+        if _is_arrow_string(df[name].dtype):
+            out[name] = pa.array(df[name]).to_pandas().to_numpy()
+            continue
         values = np.asarray(df[name].cat.categories, dtype=object)
         codes = df[name].cat.codes.to_numpy()
         strings = values.take(np.maximum(codes, 0)) if len(values) else np.empty(len(df), object)
