@@ -19,6 +19,7 @@ uniqueness and membership are answered in C++ rather than per Python object.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import numpy as np
@@ -72,6 +73,36 @@ def _arrow_strings(column: pa.ChunkedArray) -> pd.Series:
 
 def _is_arrow_string(dtype: object) -> bool:
     return isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
+
+
+def _held(dtype: object) -> bool:
+    return isinstance(dtype, pd.CategoricalDtype) or _is_arrow_string(dtype)
+
+
+def to_arrow(df: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table recorded as a frame of plain strings.
+
+    Arrow takes the held text as it is (a categorical as a dictionary, cast to
+    plain strings in C++; an Arrow column without a copy), instead of it being
+    turned into a million Python strings only to be encoded back. The pandas
+    metadata is what a frame of plain strings records ('unicode', or 'empty' for
+    a column without a value; numpy type 'object'), so readers get plain strings
+    back and the file's bytes are the same.
+    """
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    held = {name for name, dtype in df.dtypes.items() if _held(dtype)}
+    if not held:
+        return table
+    metadata = dict(table.schema.metadata or {})
+    recorded = json.loads(metadata[b"pandas"])
+    for column in recorded["columns"]:
+        if column["name"] in held:
+            has_value = bool(df[column["name"]].notna().any())
+            column |= {"pandas_type": "unicode" if has_value else "empty"}
+            column |= {"numpy_type": "object", "metadata": None}
+    metadata[b"pandas"] = json.dumps(recorded).encode()
+    fields = [f.with_type(pa.string()) if f.name in held else f for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=metadata))
 
 
 def plain(df: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,7 @@ ARROW_TYPES = {
 
 
 def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyarrow.Table:
-    table = pyarrow.Table.from_pandas(frames.plain(df), preserve_index=False)
+    table = frames.to_arrow(df)
     if schema is None:
         return table
     fields = []
