@@ -9,11 +9,11 @@ strings before a table is written, so the Parquet bytes are those of a frame of
 plain strings.
 
 A text column is held as a categorical when it repeats: at most one distinct
-value per REPEATS rows (judged first on its first SAMPLE values, so that a
-column of quotes is not hashed whole only to learn that it does not repeat).
-Its categories are sorted, so sorting by it sorts as the strings do. Columns
-of (nearly) distinct values, such as ids and quotes, would gain nothing from
-codes: they stay in Arrow's buffers (pandas' ArrowDtype), where nulls,
+value per REPEATS rows. Its categories are sorted, so sorting by it sorts as
+the strings do. A column whose first SAMPLE values are mostly distinct (ids,
+quotes) is not hashed whole only to learn that it does not repeat; one that
+repeats only across sources (printed figures) is. Columns of (nearly) distinct
+values would gain nothing from codes: they stay in Arrow's buffers (pandas' ArrowDtype), where nulls,
 uniqueness and membership are answered in C++ rather than per Python object.
 """
 
@@ -34,7 +34,7 @@ SAMPLE = 10_000
 def _categorical(column: pa.ChunkedArray) -> pd.Categorical | None:
     """The column as a categorical with sorted categories, or None if it does not repeat."""
     sample = column.slice(0, SAMPLE)
-    if pc.count_distinct(sample).as_py() * REPEATS > len(sample):
+    if pc.count_distinct(sample).as_py() * 2 > len(sample):
         return None
     encoded = pc.dictionary_encode(column.combine_chunks())
     distinct = encoded.dictionary
