@@ -165,6 +165,9 @@ class Spec(_Strict):
 
     _checks_unique = field_validator("checks")(_unique_ids)
 
+    def declarations(self) -> Declarations:
+        return Declarations(checks=self.checks, inconsistencies=self.inconsistencies)
+
 
 class CrossSource(_Strict):
     """Relations between figures of different sources (flows/specs/_cross_source.yaml)."""
