@@ -96,10 +96,14 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     lock_sha256 = uptodate.lock_sha256(root)
     inputs = inputs_digest([b.key for b in extracted], lock_sha256)
     ordered = [source for group in groups for source in group]
+    parts = [b.path for b in extracted]
     status, rows = "unchanged", None
     if timed("check", lambda: uptodate.current(root, inputs)) is None:
-        frames = timed("assemble", lambda: pipeline.assemble(ordered, [b.path for b in extracted]))
-        report = timed("validate", lambda: validate.build_report(root, frames))
+        frames = timed("assemble", lambda: pipeline.assemble(ordered, parts))
+        report = timed(
+            "validate",
+            lambda: validate.build_report(root, frames, pipeline.declarations(parts)),
+        )
         validate.require_valid(report)
         files = timed("report", lambda: validate.render(report))
         extras = {f"validation/{name}": files[name] for name in validate.REPORT_FILES}

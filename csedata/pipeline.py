@@ -16,19 +16,27 @@ from pathlib import Path
 import pandas as pd
 import pyarrow
 from pyarrow import feather
+from pydantic import TypeAdapter
 
 from csedata import frames, parquet
 from csedata.batches import cache_entry, cache_key, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.registry import Source, read_text
-from csedata.spec import load_patterns, load_spec
+from csedata.spec import Declarations, load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
+
+# In every cache entry, even empty: no entry lacks it, as entries written by code that
+# did not write it have other keys (the code digest is part of the key: csedata.batches).
+DECLARATIONS = "declarations.json"
+# by source id, only the sources that declare something (most declare nothing)
+_DECLARED = TypeAdapter(dict[str, Declarations])
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Where a batch's observations and ledger are, and whether they came from cache."""
+    """Where a batch's observations, ledger and declarations are, and whether they came
+    from cache."""
 
     path: Path
     key: str
@@ -45,11 +53,14 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
         return Batch(target, key, True, len(sources))
     patterns = load_patterns(root)
     observations, tokens = [], []
+    declared: dict[str, Declarations] = {}
     for source, text in zip(sources, texts, strict=True):
         spec = load_spec(root, source.source_id)
         found = extract(source, spec, text)
         tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
         observations += found
+        if spec.checks or spec.inconsistencies:
+            declared[source.source_id] = spec.declarations()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
@@ -62,6 +73,7 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
         feather.write_feather(
             parquet.rows_to_arrow(LEDGER, tokens), tmp / "ledger.arrow", compression="lz4"
         )
+        (tmp / DECLARATIONS).write_bytes(_DECLARED.dump_json(declared))
         os.rename(tmp, target)
     except OSError:
         if not is_cached(target):
@@ -69,6 +81,16 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Batch(target, key, False, len(sources))
+
+
+def declarations(parts: list[Path]) -> dict[str, Declarations]:
+    """What the batches' sources declare, by source id, as extraction stored it: validation
+    takes it from there rather than parse every source's spec again (most of a second at
+    10,000 sources). A source that declares nothing is not in it."""
+    declared: dict[str, Declarations] = {}
+    for part in parts:
+        declared |= _DECLARED.validate_json((part / DECLARATIONS).read_bytes())
+    return declared
 
 
 def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:

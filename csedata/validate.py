@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from csedata.report import (
     summarize,
 )
 from csedata.report_html import html
-from csedata.spec import Declarations, Exclusive, load_cross_source, load_declarations
+from csedata.spec import Declarations, Exclusive, load_cross_source
 from schemas import schema_for
 from schemas.describe import primary_key
 
@@ -538,10 +539,14 @@ def _exclusive_ids(obs: pd.DataFrame, outcomes: list[relations.Outcome]) -> set[
 # --- the report ---------------------------------------------------------------
 
 
-def build_report(root: Path, frames: dict[str, pd.DataFrame]) -> Report:
-    """Every check over the assembled tables; raises only for an unreadable spec."""
+def build_report(
+    root: Path, frames: dict[str, pd.DataFrame], declarations: Mapping[str, Declarations]
+) -> Report:
+    """Every check over the assembled tables and what their sources declare (see
+    pipeline.declarations: a source not in ``declarations`` declares nothing); raises only
+    for a declaration naming a table check or an unreadable cross-source file."""
     source_ids = [str(s) for s in frames["sources"]["source_id"]]
-    specs = {sid: load_declarations(root, sid) for sid in source_ids}
+    specs = {sid: declarations[sid] for sid in source_ids if sid in declarations}
     for sid, spec in specs.items():
         taken = sorted({r.id for r in spec.checks} & checks.NAMES)
         if taken:
@@ -574,7 +579,8 @@ def check_project(root: Path, sources: list[str] | None) -> Report:
     ids = sorted(registry)
     groups = [[registry[i] for i in group] for group in batches(ids)]
     parts = [pipeline.extract_batch(root, group).path for group in groups]
-    return build_report(root, pipeline.assemble([s for g in groups for s in g], parts))
+    frames = pipeline.assemble([s for g in groups for s in g], parts)
+    return build_report(root, frames, pipeline.declarations(parts))
 
 
 def failures(frames: dict[str, pd.DataFrame]) -> list[str]:

@@ -48,8 +48,9 @@ def extract_batch(root: str, sources: list[Source], label: str) -> dict[str, Any
 @task(name="validate", cache_policy=NO_CACHE, persist_result=False)
 def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict[str, Any]:
     """Run every check, publish the report as artifacts, then stop the flow on an error."""
-    frames = pipeline.assemble(sources, [Path(p) for p in parts])
-    report = validate.build_report(Path(root), frames)
+    paths = [Path(p) for p in parts]
+    frames = pipeline.assemble(sources, paths)
+    report = validate.build_report(Path(root), frames, pipeline.declarations(paths))
     files = validate.render(report)
     folder = validate.store_report(Path(root), files)
     # the artifacts count checks by name: a page of the same size for any number of sources

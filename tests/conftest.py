@@ -6,9 +6,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
+
+if TYPE_CHECKING:  # csedata is imported in the fixtures: after the settings below
+    from csedata.registry import Source
+    from csedata.spec import Declarations
 
 # Prefect reads these when first imported: no network, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -47,8 +52,8 @@ def prefect_api() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def built_frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    """The release's tables from the real raw files, by the plain pipeline (no Prefect)."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Source], Path]:
+    """The real sources and their batch, extracted by the plain pipeline (no Prefect)."""
     from csedata import pipeline
     from csedata.registry import load_registry
 
@@ -56,7 +61,24 @@ def built_frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataF
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     sources = [source for _, source in sorted(load_registry(root).items())]
-    return pipeline.assemble(sources, [pipeline.extract_batch(root, sources).path])
+    return sources, pipeline.extract_batch(root, sources).path
+
+
+@pytest.fixture(scope="session")
+def built_frames(built: tuple[list[Source], Path]) -> dict[str, pd.DataFrame]:
+    """The release's tables from the real raw files."""
+    from csedata import pipeline
+
+    sources, part = built
+    return pipeline.assemble(sources, [part])
+
+
+@pytest.fixture(scope="session")
+def declarations(built: tuple[list[Source], Path]) -> dict[str, Declarations]:
+    """What the real specs declare, as validation reads it: from the extracted batch."""
+    from csedata import pipeline
+
+    return pipeline.declarations([built[1]])
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ def test_same_content_is_not_extracted_again(project: Path) -> None:
     first, cached = extract(project)
     assert not cached
     assert extract(project) == (first, True)
-    # persisted as Arrow IPC files, nothing else (no pickle)
-    files = [p for p in (project / batches.CACHE).rglob("*") if p.is_file()]
-    assert files and all(p.suffix == ".arrow" for p in files)
+    # persisted as Arrow IPC files and the declarations as JSON, nothing else (no pickle)
+    files = [p.name for p in (project / batches.CACHE).rglob("*") if p.is_file()]
+    assert sorted(files) == ["declarations.json", "ledger.arrow", "observations.arrow"]
 
 
 def test_changed_spec_is_extracted_again(project: Path) -> None:

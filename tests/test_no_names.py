@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from csedata import validate
+from csedata.spec import Declarations
 
 # Every person the five sources name (defendants, victims' relatives, officials quoted).
 NAMES = [
@@ -31,10 +32,12 @@ def test_no_released_text_names_a_person(frames: dict[str, pd.DataFrame], table:
             assert not values.str.contains(name).any(), f"{table}.{column} names {name}"
 
 
-def test_the_validation_report_names_no_person(frames: dict[str, pd.DataFrame]) -> None:
+def test_the_validation_report_names_no_person(
+    frames: dict[str, pd.DataFrame], declarations: dict[str, Declarations]
+) -> None:
     from tests.conftest import REPO
 
-    files = validate.render(validate.build_report(REPO, frames))
+    files = validate.render(validate.build_report(REPO, frames, declarations))
     for data in files.values():
         text = data.decode()
         assert not [name for name in NAMES if name in text]

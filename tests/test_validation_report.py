@@ -7,14 +7,17 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 import yaml
 
-from csedata import validate
+from csedata import batches, validate, yamltext
+from csedata.errors import CsedataError
 from csedata.registry import load_registry, read_text
 from csedata.report import Report, markdown
+from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
 # the inconsistencies the five sources print, found by reading them: (check, source)
@@ -27,27 +30,31 @@ KNOWN = {
 }
 
 
+# a copy of the project, its extracted tables and what its specs declare
+Checked = tuple[Path, dict[str, pd.DataFrame], dict[str, Declarations]]
+
+
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, pd.DataFrame]]:
-    """A copy of the project and its extracted tables, shared by this module's tests."""
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    """A copy of the project and its extraction, shared by this module's tests."""
     root = tmp_path_factory.mktemp("checked")
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     report = validate.check_project(root, None)  # extracts into root/.cache
     assert report.summary.errors == 0
-    from csedata.pipeline import assemble, extract_batch
+    from csedata.pipeline import assemble, declarations, extract_batch
 
     sources = [source for _, source in sorted(load_registry(root).items())]
     batch = extract_batch(root, sources)
     assert batch.cached  # check_project extracted the same batch
-    return root, assemble(sources, [batch.path])
+    return root, assemble(sources, [batch.path]), declarations([batch.path])
 
 
 def test_real_sources_have_no_errors_and_every_known_inconsistency(
-    checked: tuple[Path, dict[str, pd.DataFrame]],
+    checked: Checked,
 ) -> None:
-    root, frames = checked
-    report = validate.build_report(root, frames)
+    root, frames, declared = checked
+    report = validate.build_report(root, frames, declared)
     assert report.summary.errors == 0
     warnings = report.failures("warning")
     assert {(c.name, c.source_id) for c, _ in warnings} == KNOWN
@@ -77,20 +84,16 @@ def _edit_spec(root: Path, source_id: str, edit) -> None:  # type: ignore[no-unt
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
-def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(
-    checked: tuple[Path, dict[str, pd.DataFrame]], tmp_path: Path
-) -> None:
-    root, frames = checked
-    shutil.copytree(root / "flows", tmp_path / "flows")
+def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(project: Path) -> None:
     # drop the review of "Other 2.2%" and review a row that adds up
     _edit_spec(
-        tmp_path,
+        project,
         "ussc-2021-production",
         lambda d: d["inconsistencies"].__setitem__(
             0, {**d["inconsistencies"][0], "category": "victim-produced"}
         ),
     )
-    report = validate.build_report(tmp_path, frames)
+    report = validate.check_project(project, None)
     errors = {(c.name, f.where) for c, f in report.failures("error")}
     assert errors == {
         ("percent-matches-count", "table method-of-production, row 'Other'"),
@@ -108,9 +111,64 @@ def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(
     assert "check percent-matches-count failed: 11 of 512 is 2.1484%, printed 2.2%" in str(error)
 
 
-def test_json_and_markdown_hold_every_check(checked: tuple[Path, dict[str, pd.DataFrame]]) -> None:
-    root, frames = checked
-    report = validate.build_report(root, frames)
+def test_declarations_reach_the_report_from_the_extraction_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation takes the specs' checks and inconsistencies from the batch: a run from
+    the cache parses no source's spec, and a changed spec is extracted again under a new
+    key, with what it now declares."""
+    first = validate.check_project(project, None)
+    assert {(c.name, c.source_id) for c, _ in first.failures("warning")} == KNOWN
+    (entry,) = (project / batches.CACHE).glob("batch-*")
+    # only the sources that declare something are stored
+    stored = json.loads((entry / "declarations.json").read_bytes())
+    assert set(stored) == {"itemp-2021-production", "ussc-2021-production"}
+
+    parsed: list[str] = []
+    load = yamltext.load
+
+    def counting(root: Path, path: Path, where: str) -> object:
+        parsed.append(path.name)
+        return load(root, path, where)
+
+    monkeypatch.setattr(yamltext, "load", counting)
+    assert validate.check_project(project, None) == first
+    assert sorted(parsed) == ["_cross_source.yaml", "sources.yaml"]  # no source's spec
+
+    sid = "ussc-2021-production"
+
+    def edit(spec: dict[str, Any]) -> None:
+        spec["inconsistencies"][0]["note"] = "Reviewed again."
+        spec["checks"] = [c for c in spec["checks"] if c["id"] != "fy2019-offenders-agree"]
+
+    _edit_spec(project, sid, edit)
+    changed = validate.check_project(project, None)
+    assert f"{sid}.yaml" in parsed  # extracted again
+    assert {e.name for e in (project / batches.CACHE).glob("batch-*")} - {entry.name}
+    assert {c.id for c in first.checks} - {c.id for c in changed.checks} == {
+        f"declared:{sid}:fy2019-offenders-agree"
+    }
+    notes = {f.note for c, f in changed.failures("warning") if c.source_id == sid}
+    assert "Reviewed again." in notes
+
+
+def test_declared_check_may_not_take_a_table_checks_name(project: Path) -> None:
+    _edit_spec(
+        project,
+        "itemp-2021-production",
+        lambda d: d["checks"][0].__setitem__("id", "parts-sum-to-whole"),
+    )
+    with pytest.raises(CsedataError) as raised:
+        validate.check_project(project, None)
+    assert str(raised.value) == (
+        "flows/specs/itemp-2021-production.yaml: checks: id 'parts-sum-to-whole' "
+        "names a table check"
+    )
+
+
+def test_json_and_markdown_hold_every_check(checked: Checked) -> None:
+    root, frames, declared = checked
+    report = validate.build_report(root, frames, declared)
     files = validate.render(report)
     again = Report.model_validate(json.loads(files["report.json"]))
     assert again == report
@@ -185,17 +243,15 @@ def _chromium(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     shutil.which("chromium") is None,
     reason="chromium is not installed (Debian package chromium; ./run test installs it as root)",
 )
-def test_html_report_in_headless_chromium(
-    checked: tuple[Path, dict[str, pd.DataFrame]], tmp_path: Path
-) -> None:
-    root, frames = checked
+def test_html_report_in_headless_chromium(checked: Checked, tmp_path: Path) -> None:
+    root, frames, declared = checked
     # one digit changed in the table: the page must show the error beside the warnings
     obs = frames["observations"].copy()
     broken = obs["observation_id"].str.endswith("offender-sexually-contacted-a-victim/count")
     obs.loc[broken, ["value", "value_text"]] = [362.0, "362"]
     same_line = obs["quote"] == "Offender sexually contacted a victim\t262\t51.2%"
     obs.loc[same_line, "quote"] = "Offender sexually contacted a victim\t362\t51.2%"
-    report = validate.build_report(root, {**frames, "observations": obs})
+    report = validate.build_report(root, {**frames, "observations": obs}, declared)
     page = validate.write_report(validate.render(report), tmp_path / "report") / "report.html"
 
     dumped = _chromium(["--dump-dom", page.as_uri()], tmp_path)
@@ -231,15 +287,15 @@ def test_html_report_in_headless_chromium(
 
 
 def test_quote_without_its_value_is_an_error(
-    checked: tuple[Path, dict[str, pd.DataFrame]],
+    checked: Checked,
 ) -> None:
-    root, frames = checked
+    root, frames, declared = checked
     obs = frames["observations"].copy()
     smartphone = obs["observation_id"].str.endswith(
         "method-of-production/smartphone-or-tablet/count"
     )
     obs.loc[smartphone, "value_text"] = "421"  # "241" is what the quote holds
-    report = validate.build_report(root, {**frames, "observations": obs})
+    report = validate.build_report(root, {**frames, "observations": obs}, declared)
     errors = [(c.name, f.where) for c, f in report.failures("error")]
     row = "row 'ussc-2021-production/method-of-production/smartphone-or-tablet/count'"
     assert ("quote_holds_value", row) in errors
