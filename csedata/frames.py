@@ -13,8 +13,9 @@ value per REPEATS rows. Its categories are sorted, so sorting by it sorts as
 the strings do. A column whose first SAMPLE values are mostly distinct (ids,
 quotes) is not hashed whole only to learn that it does not repeat; one that
 repeats only across sources (printed figures) is. Columns of (nearly) distinct
-values would gain nothing from codes: they stay in Arrow's buffers (pandas' ArrowDtype), where nulls,
-uniqueness and membership are answered in C++ rather than per Python object.
+values would gain nothing from codes: they stay in Arrow's buffers (pandas'
+ArrowDtype), where nulls, uniqueness and membership are answered in C++ rather
+than per Python object.
 """
 
 from __future__ import annotations
