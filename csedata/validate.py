@@ -273,14 +273,15 @@ def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
         ("ledger", ledger["source_id"], sources["source_id"], "source_id is in sources"),
         (
             "ledger",
-            ledger["observation_id"].dropna(),
+            ledger["observation_id"],
             obs["observation_id"],
             "observation_id is in observations",
         ),
     ]
     results = []
     for name, refs, targets, description in pairs:
-        missing = refs[~refs.isin(targets)]
+        present = refs.notna().to_numpy()  # a null refers to nothing: only set ones count
+        missing = refs[present & ~refs.isin(targets).to_numpy()]
         failures = [
             Failure(
                 severity="error",
@@ -298,7 +299,7 @@ def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
                 kind="schema",
                 description=f"{name}: {description}.",
                 default="error",
-                checked=len(refs),
+                checked=int(present.sum()),
                 errors=len(missing),
                 warnings=0,
                 failures=failures,
@@ -394,15 +395,16 @@ def _table_results(
     results = []
     for check in checks.CHECKS:
         d = check.run(obs, prepared)
-        d["category"] = obs.loc[d["row"], "category"].array
-        reviewed, notes = reviews.mask(d, check.name)
-        d["error"] = ~d["ok"] & ~reviewed
-        d["warning"] = ~d["ok"] & reviewed
-        d["note"] = notes
-        counts = d.groupby("source_id", sort=False, observed=True).agg(
-            checked=("ok", "size"), errors=("error", "sum"), warnings=("warning", "sum")
-        )
-        listed = d[~d["ok"]].groupby("source_id", sort=False, observed=True).head(LISTED)
+        # what a failure needs (its category, whether it was reviewed) for failing rows only
+        bad = d[~d["ok"]].copy()
+        bad["category"] = obs.loc[bad["row"], "category"].array
+        reviewed, bad["note"] = reviews.mask(bad, check.name)
+        bad["error"], bad["warning"] = ~reviewed, reviewed
+        counts = pd.DataFrame(
+            {"checked": d.groupby("source_id", sort=False, observed=True).size()}
+        ).join(bad.groupby("source_id", sort=False, observed=True)[["error", "warning"]].sum())
+        counts = counts.fillna(0)
+        listed = bad.groupby("source_id", sort=False, observed=True).head(LISTED)
         failing = dict(iter(listed.groupby("source_id", sort=False, observed=True)))
         for sid, checked, errors, warnings in counts.itertuples(name=None):
             failures = []
@@ -483,15 +485,22 @@ def _relation_results(
 # --- charts ------------------------------------------------------------------
 
 
+_CHARTED = [
+    *["source_id", "table_id", "observation_id", "form", "label", "parent_category"],
+    *["value", "multi_response"],
+]
+
+
 def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
     """Per source table, its shares and, where they exclude one another, their sum.
 
     A page is for reading: past CHARTS tables or CHART_ROWS rows a table, the
     rest is counted in the chart's note rather than drawn.
     """
-    shares = obs[(obs["unit"] == "percent") & (obs["category"] != "total")]
+    share = (obs["unit"] == "percent") & (obs["category"] != "total")
     # only the tables drawn: the first CHARTS, found among the first CHARTS sources
-    shares = shares[shares["source_id"].isin(shares["source_id"].unique()[:CHARTS])]
+    share &= obs["source_id"].isin(obs.loc[share, "source_id"].unique()[:CHARTS])
+    shares = obs.loc[share, _CHARTED]
     drawn = shares[["source_id", "table_id"]].drop_duplicates().head(CHARTS)
     shares = shares.merge(drawn, on=["source_id", "table_id"])
     shares = shares.assign(
