@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pe
 import pandera.pandas as pa
@@ -507,19 +508,24 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
         top=shares["parent_category"].isna() | (shares["parent_category"] == "total"),
         declared=shares["observation_id"].isin(exclusive),
     )
+    # a few thousand rows at most: plain Python from here, not pandas per table
+    tables: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in shares.to_dict("records"):
+        tables.setdefault((str(r["source_id"]), str(r["table_id"])), []).append(r)
     charts: list[Chart] = []
-    for (sid, tid), g in shares.groupby(["source_id", "table_id"], sort=False, observed=True):
-        if (g["form"] == "table").all():
-            summed = g[g["top"]]
+    for (sid, tid), g in tables.items():
+        if all(r["form"] == "table" for r in g):
+            summed = [r for r in g if r["top"]]
             note = (
                 "multi-response: the rows overlap, so the shares may sum past 100%"
-                if summed["multi_response"].any()
+                if any(r["multi_response"] for r in summed)
                 else "the top-level shares exclude one another: expected to sum to 100%"
             )
-        elif g["declared"].any():
-            summed, note = g[g["declared"]], "declared exclusive: expected to sum to 100%"
+        elif any(r["declared"] for r in g):
+            summed = [r for r in g if r["declared"]]
+            note = "declared exclusive: expected to sum to 100%"
         else:
-            summed, note = g.iloc[:0], "shares of different things: not summed"
+            summed, note = [], "shares of different things: not summed"
         if len(g) > CHART_ROWS:
             note += f"; the first {CHART_ROWS} of {len(g)} rows are drawn"
         rows = [
@@ -529,14 +535,11 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
                 multi_response=r["multi_response"],
                 level=0 if r["top"] else 1,
             )
-            for r in g[["label", "value", "multi_response", "top"]]
-            .head(CHART_ROWS)
-            .to_dict("records")
+            for r in g[:CHART_ROWS]
         ]
-        total = float(summed["value"].sum()) if len(summed) else None
-        charts.append(
-            Chart(source_id=str(sid), table_id=str(tid), rows=rows, total=total, total_note=note)
-        )
+        # numpy's sum, as pandas sums: the same total to the last bit
+        total = float(np.nansum([r["value"] for r in summed])) if summed else None
+        charts.append(Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_note=note))
     return charts
 
 
