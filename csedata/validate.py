@@ -509,7 +509,7 @@ def _charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
         declared=shares["observation_id"].isin(exclusive),
     )
     # a few thousand rows at most: plain Python from here, not pandas per table
-    tables: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    tables: dict[tuple[str, str], list[dict[Any, Any]]] = {}
     for r in shares.to_dict("records"):
         tables.setdefault((str(r["source_id"]), str(r["table_id"])), []).append(r)
     charts: list[Chart] = []
