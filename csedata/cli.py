@@ -74,10 +74,14 @@ def run_release(
     from csedata.scaleout import task_runner
     from flows.release import release_flow
 
-    runner = task_runner(plan.to_extract, plan.batches_to_extract, dask, dask_address)
-    flow = release_flow.with_options(task_runner=runner)
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        into = str(rebuild_into.resolve()) if rebuild_into is not None else None
+    into = str(rebuild_into.resolve()) if rebuild_into is not None else None
+    with (
+        task_runner(
+            plan.to_extract, plan.batches_to_extract, dask, dask_address, release_flow.__module__
+        ) as runner,
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        flow = release_flow.with_options(task_runner=runner)
         result: dict[str, Any] = flow(str(root.resolve()), sources, refresh, into, batch_size)
     return result
 
