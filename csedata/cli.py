@@ -31,9 +31,11 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
+    # Dask sets its loggers' levels from its config when imported, here and in its workers
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbose else "critical"
     # Prefect's background workers log under their class names, outside its logger tree:
     # "Still processing items" when a failed run exits with events still queued
-    for name in ("EventsWorker", "APILogWorker", "distributed"):
+    for name in ("EventsWorker", "APILogWorker"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 

@@ -80,6 +80,7 @@ def local_cluster(n_workers: int | None, tasks_module: str) -> Iterator[str]:
             "host": "127.0.0.1",  # loopback only
             "dashboard_address": ":0",  # a free port rather than one a parallel run may hold
             "preload": [tasks_module],
+            "silence_logs": False,  # the levels of Dask's config: csedata.cli sets them
         }
         if n_workers is not None:
             options |= {"n_workers": n_workers, "threads_per_worker": 1}

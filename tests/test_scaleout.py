@@ -114,6 +114,23 @@ def test_local_cluster_starts_beside_the_api_and_leaves_nothing_running(tmp_path
     assert left == []
 
 
+def test_a_cluster_that_cannot_start_is_one_line_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    corpus = generate(tmp_path / "corpus", 40)
+    # Dask's own configuration makes each worker's nanny import a module that is not there
+    done, left = _release_on_local_cluster(
+        corpus, DASK_DISTRIBUTED__NANNY__PRELOAD='["csedata_no_such_module"]'
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: local Dask cluster: did not start: "
+        "ModuleNotFoundError: No module named 'csedata_no_such_module'"
+    ]
+    assert not (corpus / "processed" / "LATEST").exists()
+    assert left == []
+
+
 @pytest.mark.parametrize("listening", [True, False], ids=["listening", "bound"])
 def test_an_api_port_taken_meanwhile_is_one_line_and_stops_the_server(
     tmp_path: Path, listening: bool
