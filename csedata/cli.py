@@ -31,9 +31,11 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ["PREFECT_LOGGING_LEVEL"] = "INFO" if verbose else "CRITICAL"
+    # Dask sets its loggers' levels from its config when imported, here and in its workers
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbose else "critical"
     # Prefect's background workers log under their class names, outside its logger tree:
     # "Still processing items" when a failed run exits with events still queued
-    for name in ("EventsWorker", "APILogWorker", "distributed"):
+    for name in ("EventsWorker", "APILogWorker"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
@@ -74,10 +76,14 @@ def run_release(
     from csedata.scaleout import task_runner
     from flows.release import release_flow
 
-    runner = task_runner(plan.to_extract, plan.batches_to_extract, dask, dask_address)
-    flow = release_flow.with_options(task_runner=runner)
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        into = str(rebuild_into.resolve()) if rebuild_into is not None else None
+    into = str(rebuild_into.resolve()) if rebuild_into is not None else None
+    with (
+        task_runner(
+            plan.to_extract, plan.batches_to_extract, dask, dask_address, release_flow.__module__
+        ) as runner,
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        flow = release_flow.with_options(task_runner=runner)
         result: dict[str, Any] = flow(str(root.resolve()), sources, refresh, into, batch_size)
     return result
 

@@ -7,10 +7,14 @@ more batches) goes to a local Dask cluster with a worker process per core,
 through prefect-dask's DaskTaskRunner; starting the workers (Python with Prefect
 and pandas imported) takes several seconds on a busy 2-core machine, about what
 extracting 2,000 sources on one core takes, so smaller runs stay in-process.
-Worker processes must report to the flow's Prefect API: a local cluster's
-workers inherit its address (share_ephemeral_api), where on their own each would
-start an ephemeral API of its own (seconds each). Prefect's ProcessPoolTaskRunner
-offers no such hook, hence a local Dask cluster for local parallelism.
+Prefect's ProcessPoolTaskRunner offers no way to start its workers early or to
+point them at the flow's API, hence a local Dask cluster for local parallelism.
+
+Worker processes must report to the flow's Prefect API (on their own each would
+start an ephemeral API of its own, seconds each), and read its address from the
+environment when they start. They need the address, not an answer: so the port
+of this process's ephemeral API is chosen first, and its server and the workers
+start together (local_cluster) instead of one after the other.
 
 ``--dask`` sends the batches to a Dask cluster whatever their number: a running
 one given its scheduler address (its workers need this package installed and the
@@ -21,41 +25,122 @@ one started for the run.
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from csedata.errors import CsedataError
+
+if TYPE_CHECKING:
+    from prefect.server.api.server import SubprocessASGIServer
 
 LOCAL_CLUSTER_FROM = 2_000
 
 
-def share_ephemeral_api() -> None:
-    """Start this process's ephemeral Prefect API now and export its address, so the
-    worker processes started after this point use it (they inherit the environment).
+@contextmanager
+def task_runner(
+    to_extract: int, batches: int, dask: bool, address: str | None, tasks_module: str
+) -> Iterator[TaskRunner[Any]]:
+    """The runner for this much work (sources to extract, in how many batches).
 
-    The server is Prefect's own singleton: the flow's client finds the same one.
+    A local cluster started for it (see local_cluster) is closed on leaving.
     """
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
-
-
-def task_runner(to_extract: int, batches: int, dask: bool, address: str | None) -> TaskRunner[Any]:
-    """The runner for this much work (sources to extract, in how many batches)."""
     workers = min(batches, os.cpu_count() or 1)
     large = to_extract >= LOCAL_CLUSTER_FROM and workers > 1
     if not (dask or address or large):
-        return ThreadPoolTaskRunner(max_workers=1)
+        yield ThreadPoolTaskRunner(max_workers=1)
+        return
     from prefect_dask.task_runners import DaskTaskRunner
 
     if address:
-        return DaskTaskRunner(address=address)
-    share_ephemeral_api()
-    # loopback only, and a free dashboard port rather than one a parallel run may hold
-    cluster: dict[str, Any] = {"host": "127.0.0.1", "dashboard_address": ":0", "processes": True}
-    if large:
-        cluster |= {"n_workers": workers, "threads_per_worker": 1}
-    return DaskTaskRunner(cluster_kwargs=cluster)
+        yield DaskTaskRunner(address=address)
+        return
+    with local_cluster(workers if large else None, tasks_module) as scheduler:
+        yield DaskTaskRunner(address=scheduler)
+
+
+@contextmanager
+def local_cluster(n_workers: int | None, tasks_module: str) -> Iterator[str]:
+    """A local Dask cluster (its scheduler's address), started while the API starts.
+
+    Its workers import ``tasks_module`` as they start, not at their first task, so
+    that the imports, seconds of each worker's core, also overlap the API's start.
+    ``n_workers`` None leaves the number to Dask. No worker outlives the block.
+    """
+    from distributed import LocalCluster
+
+    server = _prefect_api()
+    with ThreadPoolExecutor(1) as pool:
+        starting = pool.submit(_start, server) if server is not None else None
+        options: dict[str, Any] = {
+            "processes": True,
+            "host": "127.0.0.1",  # loopback only
+            "dashboard_address": ":0",  # a free port rather than one a parallel run may hold
+            "preload": [tasks_module],
+            "silence_logs": False,  # the levels of Dask's config: csedata.cli sets them
+        }
+        if n_workers is not None:
+            options |= {"n_workers": n_workers, "threads_per_worker": 1}
+        try:
+            cluster = LocalCluster(**options)  # type: ignore[no-untyped-call]
+        except Exception as exc:
+            raise CsedataError("local Dask cluster", f"did not start: {_cause(exc)}") from exc
+        with cluster:
+            if starting is not None:
+                starting.result()
+            yield cluster.scheduler_address
+
+
+def _prefect_api() -> SubprocessASGIServer | None:
+    """Export the flow's API address for the workers; the server to start for it, if any.
+
+    The address is PREFECT_API_URL's if set; else that of Prefect's ephemeral server
+    on a port chosen now. The server is Prefect's process singleton, the one its
+    clients fall back to without PREFECT_API_URL: the flow's client finds it.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL
+
+    api: str | None = PREFECT_API_URL.value()
+    server = None
+    if not api:
+        server = SubprocessASGIServer()
+        if server.port is None:  # one already running (an earlier run here) keeps its port
+            server.port = server.find_available_port()
+        api = server.api_url
+    os.environ["PREFECT_API_URL"] = api
+    return server
+
+
+def _start(server: SubprocessASGIServer) -> None:
+    """Start the ephemeral API; an error if it is not where the workers look for it.
+
+    Another program can take the port before the server listens on it: Prefect then
+    moves to another port, or its health check reaches that program and fails.
+    """
+    port = server.port
+    api = server.api_url
+    try:
+        server.start()
+        moved = server.port != port
+    except Exception as exc:
+        server.stop()
+        if port is None or server.is_port_available(port):
+            raise CsedataError(api, f"Prefect's API did not start: {_cause(exc)}") from exc
+        moved = True
+    if moved:
+        server.stop()
+        raise CsedataError(
+            api, f"port {port} was taken before Prefect's API could listen on it; run again"
+        )
+
+
+def _cause(exc: BaseException) -> str:
+    """The first line of the innermost cause: "Nanny failed to start" says less."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

@@ -1,30 +1,39 @@
-"""Extraction on a Dask cluster of two local worker processes, end to end through Prefect."""
+"""Extraction on a Dask cluster of two local worker processes, end to end through Prefect;
+the local cluster a run starts beside its Prefect API, and how it fails."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
 
 from benchmarks.corpus import generate
 from csedata.cli import run_release
-from csedata.scaleout import share_ephemeral_api
+from csedata.errors import CsedataError
+from csedata.scaleout import _start
 
 
 def test_release_on_a_two_worker_dask_cluster(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_api: str
 ) -> None:
     corpus = generate(tmp_path / "dask", 40)
     local = tmp_path / "threads"
     shutil.copytree(corpus / "raw", local / "raw")
     shutil.copytree(corpus / "flows", local / "flows")
 
-    # the workers report to this process's Prefect API, as a real cluster's workers
+    # the workers report to the flow's Prefect API, as a real cluster's workers
     # would to a shared Prefect server (README: pointing it at a real cluster)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    share_ephemeral_api()
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
     with (
         LocalCluster(
             n_workers=2,
@@ -52,3 +61,97 @@ def test_release_on_a_two_worker_dask_cluster(
     for name in tables:
         dask_file = Path(on_dask["path"]) / name
         assert dask_file.read_bytes() == (Path(with_threads["path"]) / name).read_bytes()
+
+
+def _group(leader: int) -> list[psutil.Process]:
+    """The processes still alive in the process group a command started as its leader."""
+    alive = []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == leader and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except (psutil.NoSuchProcess, ProcessLookupError):
+            pass
+    return alive
+
+
+def _release_on_local_cluster(
+    corpus: Path, *options: str, **env: str
+) -> tuple[subprocess.CompletedProcess[str], list[psutil.Process]]:
+    """``csedata release --dask`` as a user runs it, no PREFECT_API_URL: what it printed,
+    and what of it outlived it (its workers and Prefect server are in its process group)."""
+    command = [sys.executable, "-m", "csedata", "release", "--root", str(corpus), "--dask"]
+    environ = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | env
+    run = subprocess.Popen(
+        [*command, "--batch-size", "8", *options],
+        env=environ,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = run.communicate(timeout=600)
+        deadline = time.monotonic() + 30  # workers and server stop as it exits, not after
+        while _group(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        left = _group(run.pid)
+    finally:
+        for process in _group(run.pid):
+            process.kill()
+    return subprocess.CompletedProcess(run.args, run.returncode, out, err), left
+
+
+def test_local_cluster_starts_beside_the_api_and_leaves_nothing_running(tmp_path: Path) -> None:
+    """One ephemeral API, started with the cluster, serves the flow and both workers."""
+    corpus = generate(tmp_path / "corpus", 40)
+    done, left = _release_on_local_cluster(corpus, "--verbose")
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-3000:]
+    assert "wrote release 1.0.0" in done.stdout
+    assert log.count("Starting temporary server on") == 1, log[-3000:]  # not one per worker
+    assert "Connecting to an existing Dask cluster at tcp://127.0.0.1:" in log
+    assert left == []
+
+
+def test_a_cluster_that_cannot_start_is_one_line_and_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    corpus = generate(tmp_path / "corpus", 40)
+    # Dask's own configuration makes each worker's nanny import a module that is not there
+    done, left = _release_on_local_cluster(
+        corpus, DASK_DISTRIBUTED__NANNY__PRELOAD='["csedata_no_such_module"]'
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: local Dask cluster: did not start: "
+        "ModuleNotFoundError: No module named 'csedata_no_such_module'"
+    ]
+    assert not (corpus / "processed" / "LATEST").exists()
+    assert left == []
+
+
+@pytest.mark.parametrize("listening", [True, False], ids=["listening", "bound"])
+def test_an_api_port_taken_meanwhile_is_one_line_and_stops_the_server(
+    tmp_path: Path, listening: bool
+) -> None:
+    """The workers look for the API on the port chosen for it: taken meanwhile by a
+    program that listens (Prefect's health check reaches it and fails) or only binds
+    it (Prefect moves to another port), that is an error, and no server is left."""
+    database = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"  # no other server's
+    with (
+        socket.socket() as taken,
+        temporary_settings({PREFECT_SERVER_DATABASE_CONNECTION_URL: database}),
+    ):
+        taken.bind(("127.0.0.1", 0))
+        if listening:
+            taken.listen()
+        port = taken.getsockname()[1]
+        server = SubprocessASGIServer(port=port)
+        with pytest.raises(CsedataError) as raised:
+            _start(server)
+    assert str(raised.value) == (
+        f"http://127.0.0.1:{port}/api: port {port} was taken before Prefect's API could "
+        "listen on it; run again"
+    )
+    assert server.server_process is None and not server.running
