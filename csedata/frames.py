@@ -4,9 +4,8 @@ A million observations repeat a few thousand source ids, a dozen units and a
 few hundred labels. Held as Python strings, every comparison, group and join on
 them hashes or compares a million objects; held as categoricals (integer codes
 into the distinct values) the same work runs on integers, and the tables take
-less memory. On disk nothing changes: ``plain`` turns text back into the same
-strings before a table is written, so the Parquet bytes are those of a frame of
-plain strings.
+less memory. On disk nothing changes: ``to_arrow`` records the text as plain
+strings, so the Parquet bytes are those of a frame of Python strings.
 
 A text column is held as a categorical when it repeats: at most one distinct
 value per REPEATS rows. Its categories are sorted, so sorting by it sorts as
@@ -108,12 +107,9 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
 
 def plain(df: pd.DataFrame) -> pd.DataFrame:
     """The frame with its categoricals and Arrow strings as plain Python strings (None
-    where missing), as pandas gives them from Arrow: the form the writer expects."""
-    held = [
-        name
-        for name, dtype in df.dtypes.items()
-        if isinstance(dtype, pd.CategoricalDtype) or _is_arrow_string(dtype)
-    ]
+    where missing), as pandas gives them from Arrow: for code that needs object text,
+    such as pandera's per-value str check."""
+    held = [name for name, dtype in df.dtypes.items() if _held(dtype)]
     if not held:
         return df
     out = df.copy(deep=False)

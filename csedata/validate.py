@@ -26,9 +26,10 @@ import pandera.errors as pe
 import pandera.pandas as pa
 from pandas.api.types import infer_dtype
 
-from csedata import checks, frames, pipeline, relations
+from csedata import checks, pipeline, relations
 from csedata.batches import batches
 from csedata.errors import CsedataError
+from csedata.frames import plain
 from csedata.registry import load_registry, select
 from csedata.report import (
     LISTED,
@@ -87,7 +88,7 @@ def _validate_fast(name: str, df: pd.DataFrame) -> None:
     if clean:
         _without_str_dtypes(name).validate(df, lazy=True, inplace=True)
     else:
-        schema_for(name).validate(frames.plain(df), lazy=True, inplace=True)
+        schema_for(name).validate(plain(df), lazy=True, inplace=True)
 
 
 def _quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
