@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from pandas.api.types import infer_dtype
 from csedata import checks, pipeline, relations
 from csedata.batches import batches
 from csedata.errors import CsedataError
-from csedata.frames import plain
+from csedata.frames import absent, is_unique, plain
 from csedata.registry import load_registry, select
 from csedata.report import (
     LISTED,
@@ -59,10 +60,20 @@ def _str_columns(schema: pa.DataFrameSchema) -> list[str]:
     return [name for name, column in schema.columns.items() if str(column.dtype) == "str"]
 
 
+def _unique_columns(schema: pa.DataFrameSchema) -> list[str]:
+    return [name for name, column in schema.columns.items() if column.unique]
+
+
 @functools.cache
-def _without_str_dtypes(name: str) -> pa.DataFrameSchema:
+def _fast_schema(name: str) -> pa.DataFrameSchema:
+    """The schema less the checks _validate_fast answers first: str dtypes, unique columns."""
     schema = schema_for(name)
-    return schema.update_columns({column: {"dtype": None} for column in _str_columns(schema)})
+    changes: dict[str, dict[str, Any]] = {
+        column: {"dtype": None} for column in _str_columns(schema)
+    }
+    for column in _unique_columns(schema):
+        changes.setdefault(column, {})["unique"] = False
+    return schema.update_columns(changes)
 
 
 def _values(column: pd.Series) -> Any:
@@ -71,24 +82,26 @@ def _values(column: pd.Series) -> Any:
 
 
 def _validate_fast(name: str, df: pd.DataFrame) -> None:
-    """Validate with the full schema, or the same less its str dtype checks when every
-    str column is known to hold only str or null.
+    """Validate with the full schema, or the same less its str dtype and uniqueness checks
+    when every str column is known to hold only str or null and every unique one to be so.
 
     pandera checks a str column with a Python call per value (seconds for a million
     rows); pandas' infer_dtype answers the same question in one C pass (on a
-    categorical's categories, the distinct values). Only when it finds a problem
-    does the full schema run, on plain strings, to name the rows.
+    categorical's categories, the distinct values), and is_unique hashes a
+    million ids in polars. Only when either finds a problem does the full schema run,
+    on plain strings, to name the rows.
     """
+    schema = schema_for(name)
     clean = all(
         infer_dtype(_values(df[column]), skipna=True) in ("string", "empty")
-        for column in _str_columns(schema_for(name))
+        for column in _str_columns(schema)
         if column in df
-    )
+    ) and all(is_unique(df[column]) for column in _unique_columns(schema) if column in df)
     # inplace: no schema here coerces, so pandera's defensive copy would only cost time
     if clean:
-        _without_str_dtypes(name).validate(df, lazy=True, inplace=True)
+        _fast_schema(name).validate(df, lazy=True, inplace=True)
     else:
-        schema_for(name).validate(plain(df), lazy=True, inplace=True)
+        schema.validate(plain(df), lazy=True, inplace=True)
 
 
 def _quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
@@ -133,7 +146,7 @@ def _result(
 ) -> CheckResult:
     severity: Severity = "error" if errors else "warning" if warnings else default
     status: Status = "skipped" if skipped else "failed" if errors or warnings else "passed"
-    return CheckResult(
+    return CheckResult.computed(
         id=id,
         name=name,
         kind=kind,
@@ -282,8 +295,7 @@ def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     ]
     results = []
     for name, refs, targets, description in pairs:
-        present = refs.notna().to_numpy()  # a null refers to nothing: only set ones count
-        missing = refs[present & ~refs.isin(targets).to_numpy()]
+        missing = refs[absent(refs, targets)]  # a null refers to nothing
         failures = [
             Failure(
                 severity="error",
@@ -301,7 +313,7 @@ def _reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
                 kind="schema",
                 description=f"{name}: {description}.",
                 default="error",
-                checked=int(present.sum()),
+                checked=int(refs.notna().sum()),
                 errors=len(missing),
                 warnings=0,
                 failures=failures,
@@ -392,23 +404,31 @@ class _Reviews:
 def _table_results(
     obs: pd.DataFrame, prepared: pd.DataFrame, reviews: _Reviews
 ) -> list[CheckResult]:
-    """A result per check and source: counted per source in one groupby, explained only
-    where something failed (thousands of sources cost one pass, not one pass each)."""
+    """A result per check and source: counted per source with one bincount, explained
+    only where something failed (thousands of sources cost one pass, not one pass each)."""
+    source, distinct = pd.factorize(obs["source_id"])  # a categorical factorizes its codes
+    names = [str(sid) for sid in distinct]
     results = []
     for check in checks.CHECKS:
         d = check.run(obs, prepared)
-        # what a failure needs (its category, whether it was reviewed) for failing rows only
-        bad = d[~d["ok"]].copy()
-        bad["category"] = obs.loc[bad["row"], "category"].array
+        of = source[obs.index.get_indexer(pd.Index(d["row"]))]  # each subject's source
+        if (of < 0).any():  # a row without a source fails the schema; no source counts it
+            d, of = d[of >= 0], of[of >= 0]
+        ok = d["ok"].to_numpy(dtype=bool)
+        # what a failure needs (its place, whether it was reviewed) for failing rows only
+        bad = d[~ok].copy()
+        at = obs.loc[bad["row"]]
+        for column in ("source_id", "table_id", "category"):
+            bad[column] = at[column].array
         reviewed, bad["note"] = reviews.mask(bad, check.name)
         bad["error"], bad["warning"] = ~reviewed, reviewed
-        counts = pd.DataFrame(
-            {"checked": d.groupby("source_id", sort=False, observed=True).size()}
-        ).join(bad.groupby("source_id", sort=False, observed=True)[["error", "warning"]].sum())
-        counts = counts.fillna(0)
         listed = bad.groupby("source_id", sort=False, observed=True).head(LISTED)
         failing = dict(iter(listed.groupby("source_id", sort=False, observed=True)))
-        for sid, checked, errors, warnings in counts.itertuples(name=None):
+        checked = np.bincount(of, minlength=len(names))
+        errors = np.bincount(of[~ok], weights=bad["error"], minlength=len(names))
+        warnings = np.bincount(of[~ok], weights=bad["warning"], minlength=len(names))
+        for code in pd.unique(of):  # sources in the order the check met them
+            sid = names[code]
             failures = []
             for _, f in failing[sid].iterrows() if sid in failing else ():
                 tid = f["table_id"]
@@ -432,11 +452,11 @@ def _table_results(
                     kind="table",
                     description=check.description,
                     default="error",
-                    checked=int(checked),
-                    errors=int(errors),
-                    warnings=int(warnings),
+                    checked=int(checked[code]),
+                    errors=int(errors[code]),
+                    warnings=int(warnings[code]),
                     failures=failures,
-                    source_id=str(sid),
+                    source_id=sid,
                 )
             )
     return results
@@ -570,10 +590,15 @@ def build_report(
     declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
     obs = frames["observations"]
     reviews = _Reviews(specs)
-    prepared = checks.prepare(obs)
-    outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
-    results = _schema_results(frames) + _reference_results(frames)
-    results += _table_results(obs, prepared, reviews)
+    # the schemas' checks run mostly in Arrow and numpy, which release the GIL: they
+    # take the second core while the arithmetic runs here (read-only on both sides)
+    with ThreadPoolExecutor(1) as pool:
+        tables = pool.submit(lambda: _schema_results(frames) + _reference_results(frames))
+        prepared = checks.prepare(obs)
+        outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
+        arithmetic = _table_results(obs, prepared, reviews)
+        results = tables.result()
+    results += arithmetic
     results += _relation_results(obs, outcomes, reviews)
     results += reviews.results()
     return Report(

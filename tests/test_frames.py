@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csedata import checks, frames, parquet
 from schemas import LEDGER
@@ -88,3 +90,33 @@ def test_per_distinct_reads_each_value_once_and_spreads_it() -> None:
     assert seen == [3]  # three distinct values, not twenty rows
     pd.testing.assert_frame_equal(got, expected)
     assert np.isnan(got.loc[2, "number"]) and np.isnan(got.loc[2, "decimals"])
+
+
+TEXT = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "é", ""]))
+
+
+@st.composite
+def text_columns(draw: st.DrawFn) -> tuple[pd.Series, pd.Series]:
+    """Two text columns held in one of the ways an assembled table holds text."""
+    values = draw(st.lists(TEXT, max_size=12))
+    targets = draw(st.lists(TEXT, max_size=12))
+    held = draw(st.sampled_from(["arrow", "category", "object"]))
+
+    def hold(column: list[str | None]) -> pd.Series:
+        if held == "arrow":
+            return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(column, type=pa.string())))
+        return pd.Series(column, dtype=held)
+
+    return hold(values), hold(targets)
+
+
+@settings(max_examples=200)
+@given(text_columns())
+def test_uniqueness_and_membership_answer_as_pandas_on_plain_strings(
+    columns: tuple[pd.Series, pd.Series],
+) -> None:
+    values, targets = columns
+    plain_values = pd.Series(values.tolist(), dtype=object)
+    assert frames.is_unique(values) == plain_values.is_unique
+    expected = plain_values.notna() & ~plain_values.isin(targets.dropna().tolist())
+    assert frames.absent(values, targets).tolist() == expected.tolist()

@@ -16,7 +16,7 @@ import yaml
 from csedata import batches, validate, yamltext
 from csedata.errors import CsedataError
 from csedata.registry import load_registry, read_text
-from csedata.report import Report, markdown
+from csedata.report import CheckResult, Report, markdown
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
@@ -302,3 +302,47 @@ def test_quote_without_its_value_is_an_error(
     failing = next(c for c in report.checks if c.name == "quote_holds_value")
     assert failing.status == "failed" and failing.severity == "error" and failing.failed == 1
     assert failing.failures[0].quotes[0].quote == "Smartphone or Tablet\t241\t47.1%"
+
+
+def test_a_repeated_id_and_a_dangling_reference_are_errors(checked: Checked) -> None:
+    root, frames, declared = checked
+    obs, ledger = frames["observations"].copy(), frames["ledger"].copy()
+    assert isinstance(obs["observation_id"].dtype, pd.ArrowDtype)  # the id is held in Arrow
+    first, second = obs["observation_id"].iloc[:2]
+    obs.loc[1, "observation_id"] = first
+    ledger.loc[ledger["observation_id"] == second, "observation_id"] = "nowhere/t/c/count"
+    report = validate.build_report(
+        root, {**frames, "observations": obs, "ledger": ledger}, declared
+    )
+    failed = {c.name: c for c in report.checks if c.status == "failed" and c.kind == "schema"}
+    assert failed["observation_id.unique"].failed == 2  # both rows that carry it
+    assert failed["observation_id.unique"].failures[0].values == {"found": first}
+    dangling = failed["ledger.observation_id-reference"]
+    assert dangling.failures[0].values == {"found": "nowhere/t/c/count"}
+    assert dangling.failed == (frames["ledger"]["observation_id"] == second).sum()
+
+
+def test_a_computed_result_is_the_validated_one_and_needs_every_field() -> None:
+    fields = {
+        "id": "table:value-in-range:s",
+        "name": "value-in-range",
+        "kind": "table",
+        "description": "d",
+        "severity": "error",
+        "status": "passed",
+        "source_id": "s",
+        "table_id": None,
+        "checked": 3,
+        "failed": 0,
+        "errors": 0,
+        "warnings": 0,
+        "failures": [],
+        "note": None,
+    }
+    shuffled = dict(reversed(fields.items()))  # the JSON keeps the model's field order
+    computed = CheckResult.computed(**shuffled)
+    assert computed == CheckResult(**fields)
+    assert computed.model_dump_json() == CheckResult(**fields).model_dump_json()
+    del fields["note"]
+    with pytest.raises(TypeError, match="CheckResult: fields"):
+        CheckResult.computed(**fields)
