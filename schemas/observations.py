@@ -18,42 +18,82 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
 
+Units = tuple[np.ndarray, np.ndarray, np.ndarray]  # text end to end, each string's start, length
 
-def _codepoints(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The strings' code points end to end (UTF-32), with each string's start and length.
 
-    One decode of Arrow's UTF-8 buffer, no Python call per row; a null is empty.
-    """
+def _arrow(values: pd.Series) -> pyarrow.Array:
     array = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
     if isinstance(array, pyarrow.ChunkedArray):  # an Arrow-backed column: one buffer to read
         array = array.combine_chunks()
-    lengths = pc.utf8_length(array).fill_null(0).to_numpy().astype(np.int64)
+    return array
+
+
+def _utf8(array: pyarrow.Array) -> Units:
+    """The strings' UTF-8 bytes, read in place from Arrow's buffers; a null is empty.
+
+    Where a string is ASCII, a byte is a code point, so these are its characters.
+    """
     # a slice of an Arrow array starts at its offset into the shared buffers
-    at = array.offset
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[at : at + len(array) + 1]
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset :][: len(array) + 1]
     data = array.buffers()[2]
-    raw = data.to_pybytes()[offsets[0] : offsets[-1]] if data is not None else b""
+    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
+    lengths = np.where(array.is_null().to_numpy(zero_copy_only=False), 0, np.diff(offsets))
+    return text, offsets[:-1].astype(np.int64), lengths.astype(np.int64)
+
+
+def _codepoints(array: pyarrow.Array) -> Units:
+    """The strings' code points end to end (UTF-32); a null is empty."""
+    text, starts, lengths = _utf8(array)
+    ends = starts + lengths
+    raw = text[starts[0] : ends[-1]].tobytes() if len(array) else b""
     codes = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
-    return codes, np.cumsum(lengths) - lengths, lengths
+    chars = pc.utf8_length(array).fill_null(0).to_numpy().astype(np.int64)
+    return codes, np.cumsum(chars) - chars, chars
+
+
+def _slice_equals(
+    quote: Units, value: Units, s: np.ndarray, e: np.ndarray, where: np.ndarray
+) -> np.ndarray:
+    """Where ``where`` holds (there s >= 0), ``quote[s:e] == value`` by Python's slice rules,
+    in whatever units both are given."""
+    q, q_at, q_len = quote
+    v, v_at, v_len = value
+    lo = np.minimum(s, q_len)
+    hi = np.clip(np.where(e < 0, e + q_len, e), 0, q_len)  # a negative end counts from the end
+    same: np.ndarray = where & (np.maximum(hi - lo, 0) == v_len)
+    rows = np.flatnonzero(same)
+    width = v_len[rows]
+    row = np.repeat(rows, width)  # one entry per unit to compare
+    k = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    same[row[q[q_at[row] + lo[row] + k] != v[v_at[row] + k]]] = False
+    return same
 
 
 def _holds(df: pd.DataFrame) -> np.ndarray:
-    """``quote[s:e] == value_text`` with Python's slice rules, on code point arrays."""
+    """``quote[s:e] == value_text`` with Python's slice rules.
+
+    An ASCII quote's bytes are its characters, so most rows compare bytes read in
+    place; only rows whose quote is not ASCII decode to code points.
+    """
     char_start = df["char_start"].to_numpy().astype(np.int64)
     s = df["value_start"].to_numpy().astype(np.int64) - char_start
     e = df["value_end"].to_numpy().astype(np.int64) - char_start
     inside = (s >= 0) & (df["value_end"].to_numpy() <= df["char_end"].to_numpy())
-    quote, q_at, q_len = _codepoints(df["quote"])
-    value, v_at, v_len = _codepoints(df["value_text"])
-    lo = np.minimum(s, q_len)  # s >= 0 wherever inside holds
-    hi = np.clip(np.where(e < 0, e + q_len, e), 0, q_len)  # a negative end counts from the end
     present = df["quote"].notna().to_numpy() & df["value_text"].notna().to_numpy()
-    same: np.ndarray = inside & present & (np.maximum(hi - lo, 0) == v_len)
-    rows = np.flatnonzero(same)
-    width = v_len[rows]
-    row = np.repeat(rows, width)  # one entry per character to compare
-    k = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    same[row[quote[q_at[row] + lo[row] + k] != value[v_at[row] + k]]] = False
+    quote, value = _arrow(df["quote"]), _arrow(df["value_text"])
+    where = inside & present
+    same = _slice_equals(_utf8(quote), _utf8(value), s, e, where)
+    ascii_quote = pc.string_is_ascii(quote).fill_null(True).to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(where & ~ascii_quote)
+    if len(other):
+        taken = pyarrow.array(other)
+        same[other] = _slice_equals(
+            _codepoints(quote.take(taken)),
+            _codepoints(value.take(taken)),
+            s[other],
+            e[other],
+            np.ones(len(other), dtype=bool),
+        )
     return same
 
 
@@ -67,8 +107,9 @@ def _quote_holds_value(df: pd.DataFrame) -> pd.Series:
 
 
 def _quote_spans_offsets(df: pd.DataFrame) -> pd.Series:
-    quote = pyarrow.array(df["quote"], type=pyarrow.string(), from_pandas=True)
-    length = pc.utf8_length(quote).to_numpy(zero_copy_only=False)  # null -> NaN -> False
+    length = pc.utf8_length(_arrow(df["quote"])).to_numpy(
+        zero_copy_only=False
+    )  # null -> NaN -> False
     return pd.Series((df["char_end"] - df["char_start"]).to_numpy() == length, index=df.index)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow
 
-from schemas.observations import _codepoints
+from schemas.observations import _arrow, _codepoints
 
 
 def test_codepoints_of_a_slice_across_chunks() -> None:
@@ -15,6 +15,6 @@ def test_codepoints_of_a_slice_across_chunks() -> None:
         [pyarrow.table({"q": ["ab", "c"]}), pyarrow.table({"q": ["dé", None, "f"]})]
     )
     column = table.to_pandas(types_mapper=pd.ArrowDtype)["q"].iloc[1:4]
-    got, expected = _codepoints(column), _codepoints(column.astype(object))
+    got, expected = _codepoints(_arrow(column)), _codepoints(_arrow(column.astype(object)))
     assert all((g == e).all() for g, e in zip(got, expected, strict=True))
     assert list(got[2]) == [1, 2, 0]
