@@ -146,25 +146,45 @@ def _cells(obs: pd.DataFrame, p: pd.DataFrame, mask: Any, columns: list[str]) ->
     return pd.DataFrame(out)
 
 
-def _parents(obs: pd.DataFrame, p: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Every row as a possible parent, keyed by its figure (a child's ``up_fig``)."""
-    return _cells(obs, p, np.ones(len(obs), dtype=bool), ["fig", *columns]).rename(
-        columns={"fig": "up_fig"}
-    )
+def _join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j) with ``left[i] == right[j]``, by i, then j (as pandas' inner merge
+    gives them where each key is once on the right): a sort and two binary searches
+    over integer keys, without a merge's hashing and its frame of every column."""
+    order = np.argsort(right, kind="stable")
+    keys = right[order]
+    start = np.searchsorted(keys, left, side="left")
+    count = np.searchsorted(keys, left, side="right") - start
+    i = np.repeat(np.arange(len(left)), count)
+    first = np.cumsum(count) - count  # where the pairs of each i begin
+    return i, order[start[i] + np.arange(len(i)) - first[i]]
 
 
 def percent_matches_count(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     """In a printed table, N / total x 100 gives the printed % of each row."""
     table = (obs["form"] == "table").to_numpy()
     count = table & (obs["unit"] == "count").to_numpy()
-    pct = _cells(obs, p, table & (obs["unit"] == "percent").to_numpy(), ["tab", "cell", "lo", "hi"])
-    total = _cells(obs, p, count & (obs["category"] == "total").to_numpy(), ["tab", "lo", "hi"])
-    d = pct.merge(_cells(obs, p, count, ["cell", "lo", "hi"]), on="cell", suffixes=("", "_n"))
-    d = d.merge(total, on="tab", suffixes=("", "_total"))
-    d["expected_lo"] = 100 * d["lo_n"] / d["hi_total"]
-    d["expected_hi"] = 100 * d["hi_n"] / d["lo_total"]
+    pct = np.flatnonzero(table & (obs["unit"] == "percent").to_numpy())
+    counts = np.flatnonzero(count)
+    totals = np.flatnonzero(count & (obs["category"] == "total").to_numpy())
+    cell, tab = p["cell"].to_numpy(), p["tab"].to_numpy()
+    i, j = _join(cell[pct], cell[counts])  # each share with the count of its row
+    pct, counts = pct[i], counts[j]
+    i, j = _join(tab[pct], tab[totals])  # and with its table's total
+    pct, counts, totals = pct[i], counts[i], totals[j]
+    row, lo, hi = obs.index.to_numpy(), p["lo"].to_numpy(), p["hi"].to_numpy()
+    d = pd.DataFrame(
+        {
+            "row": row[pct],
+            "count_row": row[counts],
+            "total_row": row[totals],
+            "lo": lo[pct],
+            "hi": hi[pct],
+        }
+    )
+    d["expected_lo"] = 100 * pd.Series(lo[counts]) / hi[totals]
+    d["expected_hi"] = 100 * pd.Series(hi[counts]) / lo[totals]
     d["ok"] = meet(d["lo"], d["hi"], d["expected_lo"], d["expected_hi"])
-    return d.rename(columns={"row_n": "count_row", "row_total": "total_row"})
+    return d
 
 
 def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +205,10 @@ def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
         sum_lo=("lo", "sum"),
         sum_hi=("hi", "sum"),
     )
-    d = sums.reset_index().merge(_parents(obs, p, ["value", "lo", "hi"]), on=group)
+    i, j = _join(sums.index.to_numpy(), p["fig"].to_numpy())  # each sum with its whole
+    d = sums.iloc[i].reset_index()
+    d["row"], d["value"] = obs.index.to_numpy()[j], obs["value"].to_numpy()[j]
+    d["lo"], d["hi"] = p["lo"].to_numpy()[j], p["hi"].to_numpy()[j]
     d["ok"] = (d["missing"] == 0) & meet(d["sum_lo"], d["sum_hi"], d["lo"], d["hi"])
     # the parts of each failing whole, for its explanation (failures are few)
     failed = kids.merge(d.loc[~d["ok"], [group]], on=group)
@@ -200,9 +223,11 @@ def parts_sum_to_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
 def part_within_whole(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     """No part exceeds its parent: even in a multi-response table, no count > total."""
     shares = obs["parent_category"].notna() & obs["unit"].isin(["count", "percent"])
-    kids = _cells(obs, p, shares, ["up_fig", "lo"])
-    parents = _parents(obs, p, ["hi"]).rename(columns={"row": "parent_row", "hi": "hi_parent"})
-    d = kids.merge(parents, on="up_fig")
+    kids = np.flatnonzero(shares.to_numpy())
+    i, j = _join(p["up_fig"].to_numpy()[kids], p["fig"].to_numpy())  # each part, its whole
+    kids = kids[i]
+    row, lo, hi = obs.index.to_numpy(), p["lo"].to_numpy(), p["hi"].to_numpy()
+    d = pd.DataFrame({"row": row[kids], "parent_row": row[j], "lo": lo[kids], "hi_parent": hi[j]})
     d["ok"] = at_most(d["lo"], d["hi_parent"])
     return d
 

@@ -10,8 +10,7 @@ would have had.
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,31 +28,8 @@ KINDS: dict[str, str] = {
 LISTED = 100  # failures listed per check; the count is always complete
 
 
-@functools.cache
-def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
-    return tuple(model.model_fields)  # a class property that costs microseconds per read
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-    @classmethod
-    def computed(cls, **values: Any) -> Self:
-        """An instance of values this package computed and mypy typed, not validated again.
-
-        pydantic's model_construct less its per-field alias and default lookups: a report
-        holds five results per source, and validating 50,000 of them costs more than the
-        arithmetic they report. Every field must be given; reading a report back validates.
-        """
-        names = _field_names(cls)
-        if values.keys() != set(names):
-            raise TypeError(f"{cls.__name__}: fields {sorted(values)} given")
-        model = cls.__new__(cls)
-        object.__setattr__(model, "__dict__", {name: values[name] for name in names})
-        object.__setattr__(model, "__pydantic_fields_set__", set(values))
-        object.__setattr__(model, "__pydantic_extra__", None)
-        object.__setattr__(model, "__pydantic_private__", None)
-        return model
 
 
 class Quote(_Model):

@@ -6,9 +6,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pe
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from csedata import checks, relations
 from csedata.errors import CsedataError
@@ -265,3 +268,18 @@ def test_spec_declarations_are_checked_when_loaded(tmp_path: Path) -> None:
     (specs / "s.yaml").write_text(body.replace("same", "sum"))
     with pytest.raises(CsedataError, match=r"flows/specs/s.yaml: checks\[0\] \(a\)"):
         load_spec(tmp_path, "s")
+
+
+@given(
+    st.lists(st.integers(-3, 3), max_size=15),
+    st.lists(st.integers(-3, 3), max_size=15),
+)
+def test_join_pairs_rows_as_an_inner_merge_does(left: list[int], right: list[int]) -> None:
+    i, j = checks._join(np.array(left, dtype=np.int64), np.array(right, dtype=np.int64))
+    pairs = list(zip(i.tolist(), j.tolist(), strict=True))
+    merged = pd.DataFrame({"k": left, "i": range(len(left))}).merge(
+        pd.DataFrame({"k": right, "j": range(len(right))}), on="k"
+    )
+    assert pairs == sorted(zip(merged["i"], merged["j"], strict=True))  # the same pairs
+    if len(set(right)) == len(right):  # each key once on the right: in the merge's order
+        assert pairs == list(zip(merged["i"], merged["j"], strict=True))

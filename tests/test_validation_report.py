@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html.parser
 import json
 import shutil
@@ -16,7 +17,7 @@ import yaml
 from csedata import batches, validate, yamltext
 from csedata.errors import CsedataError
 from csedata.registry import load_registry, read_text
-from csedata.report import CheckResult, Report, markdown
+from csedata.report import Report, markdown
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
@@ -322,27 +323,22 @@ def test_a_repeated_id_and_a_dangling_reference_are_errors(checked: Checked) -> 
     assert dangling.failed == (frames["ledger"]["observation_id"] == second).sum()
 
 
-def test_a_computed_result_is_the_validated_one_and_needs_every_field() -> None:
-    fields = {
-        "id": "table:value-in-range:s",
-        "name": "value-in-range",
-        "kind": "table",
-        "description": "d",
-        "severity": "error",
-        "status": "passed",
-        "source_id": "s",
-        "table_id": None,
-        "checked": 3,
-        "failed": 0,
-        "errors": 0,
-        "warnings": 0,
-        "failures": [],
-        "note": None,
-    }
-    shuffled = dict(reversed(fields.items()))  # the JSON keeps the model's field order
-    computed = CheckResult.computed(**shuffled)
-    assert computed == CheckResult(**fields)
-    assert computed.model_dump_json() == CheckResult(**fields).model_dump_json()
-    del fields["note"]
-    with pytest.raises(TypeError, match="CheckResult: fields"):
-        CheckResult.computed(**fields)
+def test_the_collector_is_paused_only_while_a_report_is_built() -> None:
+    seen: list[bool] = []
+
+    @validate._collector_paused
+    def build(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise CsedataError("x", "failed")
+
+    build(False)
+    with pytest.raises(CsedataError):
+        build(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        build(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
