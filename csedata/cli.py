@@ -235,9 +235,35 @@ def verify_command(
         for line in problems:
             typer.echo(f"error: {line}", err=True)
         if not problems:
-            typer.echo(f"ok: {path} (every checksum and schema)")
+            typer.echo(f"ok: {path} (every checksum, schema and name check)")
     if any(results.values()):
         raise typer.Exit(1)
+
+
+@app.command("redact")
+def redact_command(
+    versions: Annotated[
+        list[str] | None, typer.Argument(help="Versions to redact (default: every release).")
+    ] = None,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why, for the record (never the name itself).")
+    ] = "",
+    root: RootOption = Path("."),
+) -> None:
+    """Replace every watched name in published releases and record each rewritten file.
+
+    The one change ever made to a published release; see processed/REDACTIONS.json.
+    """
+    from csedata import redact, store
+
+    try:
+        done = redact.redact(root, versions or store.versions(root), reason)
+    except CsedataError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for r in done:
+        typer.echo(f"redacted: {r.release}/{r.file} ({r.old_sha256[:12]}… -> {r.new_sha256[:12]}…)")
+    typer.echo(f"redact: {len(done)} files rewritten and recorded in processed/{redact.RECORD}")
 
 
 @app.command("diff")

@@ -19,7 +19,7 @@ import pyarrow
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet
+from csedata import frames, parquet, privacy
 from csedata.batches import cache_entry, cache_key, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
@@ -60,8 +60,9 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
         found = extract(source, spec, text)
         tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
         observations += found
-        if spec.checks or spec.inconsistencies:
-            declared[source.source_id] = spec.declarations()
+        words = privacy.case_story_words(text, spec)
+        if spec.checks or spec.inconsistencies or words:
+            declared[source.source_id] = spec.declarations(words)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
@@ -92,6 +93,13 @@ def declarations(parts: list[Path]) -> dict[str, Declarations]:
     for part in parts:
         declared |= _DECLARED.validate_json((part / DECLARATIONS).read_bytes())
     return declared
+
+
+def watchlist(root: Path, parts: list[Path]) -> privacy.Watchlist:
+    """The names no file of this build may hold: those listed beside the specs and the
+    case-story words extraction found (kept in the batches, so no spec is read again)."""
+    found = {sid: d.case_story_words for sid, d in declarations(parts).items()}
+    return privacy.watchlist(root, found)
 
 
 def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:

@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import codedigest, datapackage, diff, parquet, verify
+from csedata import codedigest, datapackage, diff, parquet, privacy, redact, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
@@ -87,13 +87,13 @@ def _json(data: object) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _changelog(processed: Path, previous: str | None, entry: str) -> str:
-    """This release's entry above every earlier one: each release holds the whole history."""
-    head = "# Changelog\n\n"
-    older = ""
-    if previous is not None:
-        older = (processed / previous / CHANGELOG).read_text(encoding="utf-8").removeprefix(head)
-    return head + entry + ("\n" + older if older else "")
+def _older_changelog(processed: Path, previous: str | None) -> str:
+    """Every earlier release's entry, to go below this one's: each release holds the whole
+    history."""
+    if previous is None:
+        return ""
+    text = (processed / previous / CHANGELOG).read_text(encoding="utf-8")
+    return text.removeprefix("# Changelog\n\n")
 
 
 def _inventory(release: Path) -> dict[str, dict[str, object]]:
@@ -144,11 +144,12 @@ def _write_release(
     report = diff.report(previous, version, changes)
     rows = {name: pq.read_metadata(path).num_rows for name, path in tables.items()}
     package = datapackage.descriptor(release, tables, version, created, sources)
+    older = _older_changelog(processed, previous)
+    entry = diff.changelog_entry(report, created, list(sources["source_id"]))
+    entry += redact.changelog_note(processed, created, older)
     texts = {
         DIFF: _json(report),
-        CHANGELOG: _changelog(
-            processed, previous, diff.changelog_entry(report, created, list(sources["source_id"]))
-        ),
+        CHANGELOG: "# Changelog\n\n" + entry + ("\n" + older if older else ""),
         DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
         datapackage.FILE: _json(package),
     }
@@ -236,12 +237,16 @@ def publish(
     frames: dict[str, pd.DataFrame],
     lock_sha256: str | None,
     extras: dict[str, bytes] | None = None,
+    watch: privacy.Watchlist | None = None,
 ) -> Outcome:
     """Write the release unless its tables equal the latest's; return what happened.
 
     ``extras`` are further files of the release (relative path -> bytes), such as
     reports; they are listed in the manifest but do not decide whether it changed.
+    No file may name a person ``watch`` lists (by default the names listed beside
+    the specs; the flow adds the words of the sources' case stories).
     """
+    watch = watch if watch is not None else privacy.watchlist(root, {})
     build = Build(root, frames, lock_sha256, extras or {})
     processed = root / PROCESSED
     with release_lock(root):
@@ -261,6 +266,7 @@ def publish(
                 return Outcome("written", version, target, previous)
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             _write_release(build, staging, tables, changes, version, previous, created)
+            privacy.refuse(staging, watch, str(PROCESSED / version))
             problems = verify.problems(staging, deep=False)  # validated before it was written
             if problems:
                 raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")

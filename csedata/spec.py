@@ -165,8 +165,12 @@ class Spec(_Strict):
 
     _checks_unique = field_validator("checks")(_unique_ids)
 
-    def declarations(self) -> Declarations:
-        return Declarations(checks=self.checks, inconsistencies=self.inconsistencies)
+    def declarations(self, case_story_words: list[str]) -> Declarations:
+        return Declarations(
+            checks=self.checks,
+            inconsistencies=self.inconsistencies,
+            case_story_words=case_story_words,
+        )
 
 
 class CrossSource(_Strict):
@@ -226,6 +230,8 @@ class Declarations(_Strict):
 
     checks: list[Relation] = Field(default_factory=list)
     inconsistencies: list[Inconsistency] = Field(default_factory=list)
+    # words that look like names of the people in its case stories (csedata.privacy)
+    case_story_words: list[str] = Field(default_factory=list)
 
     _checks_unique = field_validator("checks")(_unique_ids)
 

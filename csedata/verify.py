@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import datapackage, parquet, store, validate
+from csedata import datapackage, parquet, privacy, redact, store, validate
 from csedata.errors import CsedataError
 from schemas import schema_for
 
@@ -58,7 +58,8 @@ def problems(release: Path, deep: bool = True) -> list[str]:
     are checked from the files' footers.
     """
     try:
-        files = store.read_manifest(release)["files"]
+        manifest_files = store.read_manifest(release)["files"]
+        files = redact.effective_files(release.name, manifest_files, redact.records(release.parent))
     except CsedataError as exc:
         return [str(exc)]
     lines = _checksum_problems(release, files)
@@ -84,9 +85,10 @@ def problems(release: Path, deep: bool = True) -> list[str]:
 
 def releases(root: Path, version: str | None = None, every: bool = False) -> dict[Path, list[str]]:
     """Problems per release directory: the one named (version or path), the latest, or all."""
+    watch = privacy.from_sources(root)
     if not every:
         release = store.resolve(root, version)
-        return {release: problems(release)}
+        return {release: problems(release) + privacy.problems(release, watch)}
     names = store.versions(root)
     if not names:
         raise CsedataError(str(store.PROCESSED), "no release to verify")
@@ -95,4 +97,7 @@ def releases(root: Path, version: str | None = None, every: bool = False) -> dic
         raise CsedataError(
             str(store.PROCESSED / store.LATEST), f"names {latest}, which is not a release"
         )
-    return {root / store.PROCESSED / n: problems(root / store.PROCESSED / n) for n in names}
+    return {
+        release: problems(release) + privacy.problems(release, watch)
+        for release in (root / store.PROCESSED / n for n in names)
+    }

@@ -72,6 +72,7 @@ def publish_release(
     frames: dict[str, pd.DataFrame],
     report: str,
     inputs: str,
+    parts: list[str],
     rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
@@ -86,7 +87,8 @@ def publish_release(
             "differences": rebuilt.differences,
             "notes": rebuilt.notes,
         }
-    outcome = release.publish(Path(root), frames, lock_sha256, extras)
+    watch = pipeline.watchlist(Path(root), [Path(p) for p in parts])
+    outcome = release.publish(Path(root), frames, lock_sha256, extras, watch)
     uptodate.record(Path(root), inputs, outcome.version)
 
     return {
@@ -126,7 +128,9 @@ def release_flow(
         ordered = [source for group in groups for source in group]
         parts = [e["path"] for e in extracted]
         checked = validate_release(root, ordered, parts)
-        outcome = publish_release(root, checked["frames"], checked["report"], inputs, rebuild_into)
+        outcome = publish_release(
+            root, checked["frames"], checked["report"], inputs, parts, rebuild_into
+        )
         outcome["observations"] = len(checked["frames"]["observations"])
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc

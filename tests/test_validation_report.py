@@ -121,9 +121,14 @@ def test_declarations_reach_the_report_from_the_extraction_cache(
     first = validate.check_project(project, None)
     assert {(c.name, c.source_id) for c, _ in first.failures("warning")} == KNOWN
     (entry,) = (project / batches.CACHE).glob("batch-*")
-    # only the sources that declare something are stored
+    # only the sources that declare something, or tell a case story, are stored
     stored = json.loads((entry / "declarations.json").read_bytes())
-    assert set(stored) == {"itemp-2021-production", "ussc-2021-production"}
+    assert set(stored) == {
+        "itemp-2021-production",
+        "ussc-2021-production",
+        "minneapolis-2013-trafficking",
+    }
+    assert stored["minneapolis-2013-trafficking"]["case_story_words"]
 
     parsed: list[str] = []
     load = yamltext.load
