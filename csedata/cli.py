@@ -98,7 +98,12 @@ def _group() -> None:
 def release_command(
     root: RootOption = Path("."),
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="With --refresh, download only these source ids (repeatable). The release "
+            "always holds every registered source; any source re-extracts only if changed.",
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
     refresh: Annotated[
@@ -281,8 +286,8 @@ def rebuild_command(
     _quiet_prefect(verbose)
     target = into or Path(tempfile.mkdtemp(prefix="csedata-rebuild-"))
     try:
-        sources = list(store.read_manifest(store.resolve(root, None))["sources"])
-        outcome = run_release(root, sources, rebuild_into=target)
+        store.resolve(root, None)  # a release to rebuild, before Prefect starts
+        outcome = run_release(root, None, rebuild_into=target)
     except CsedataError as exc:
         if into is None:
             shutil.rmtree(target, ignore_errors=True)

@@ -70,8 +70,10 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
 
     It does what a no-change run must: verify every raw file against the registry
     and key every batch. The command line asks this before it starts Prefect.
+    ``sources`` only narrows a refresh: a release always holds every registered source.
     """
-    registry = select(load_registry(root), sources)
+    registry = load_registry(root)
+    select(registry, sources)  # an unknown id stops the run; the release holds every source
     keys, uncached = [], []
     for ids in batches(list(registry), batch_size):
         for source_id in ids:
