@@ -228,7 +228,8 @@ def verify_command(
     every: Annotated[bool, typer.Option("--all", help="Every release in processed/.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Recompute every checksum of a release and re-run the schemas on its tables."""
+    """Recompute every checksum of a release, check its manifest's claims and re-run the
+    schemas on its tables."""
     from csedata import verify
 
     try:
@@ -240,7 +241,7 @@ def verify_command(
         for line in problems:
             typer.echo(f"error: {line}", err=True)
         if not problems:
-            typer.echo(f"ok: {path} (every checksum and schema)")
+            typer.echo(f"ok: {path} (every checksum, manifest claim and schema)")
     if any(results.values()):
         raise typer.Exit(1)
 
@@ -253,13 +254,13 @@ def diff_command(
     root: RootOption = Path("."),
 ) -> None:
     """Print the differences between two releases, table by table and row by row."""
-    from csedata import datapackage, diff, store
+    from csedata import datapackage, diff, store, verify
 
     try:
-        tables = diff.compare(
-            datapackage.tables(store.resolve(root, old)),
-            datapackage.tables(store.resolve(root, new)),
-        )
+        before, after = store.resolve(root, old), store.resolve(root, new)
+        for release in (before, after):
+            verify.require_sound(release)  # a damaged byte is no difference
+        tables = diff.compare(datapackage.tables(before), datapackage.tables(after))
     except CsedataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
