@@ -122,7 +122,11 @@ def release_command(
         ),
     ] = None,
 ) -> None:
-    """Extract, validate and write a new release into processed/ if anything changed."""
+    """Extract, validate and write a new release into processed/ if anything changed.
+
+    A release always holds every source in raw/sources.yaml; --source only narrows
+    the download of --refresh.
+    """
     from csedata.summary import warnings
 
     _quiet_prefect(verbose)
