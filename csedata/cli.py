@@ -98,7 +98,12 @@ def _group() -> None:
 def release_command(
     root: RootOption = Path("."),
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="With --refresh, download only these source ids (repeatable). The release "
+            "always holds every registered source; any source re-extracts only if changed.",
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
     refresh: Annotated[
@@ -117,7 +122,11 @@ def release_command(
         ),
     ] = None,
 ) -> None:
-    """Extract, validate and write a new release into processed/ if anything changed."""
+    """Extract, validate and write a new release into processed/ if anything changed.
+
+    A release always holds every source in raw/sources.yaml; --source only narrows
+    the download of --refresh.
+    """
     from csedata.summary import warnings
 
     _quiet_prefect(verbose)
@@ -223,7 +232,8 @@ def verify_command(
     every: Annotated[bool, typer.Option("--all", help="Every release in processed/.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Recompute every checksum of a release and re-run the schemas on its tables."""
+    """Recompute every checksum of a release, check its manifest's claims and re-run the
+    schemas on its tables."""
     from csedata import verify
 
     try:
@@ -235,7 +245,7 @@ def verify_command(
         for line in problems:
             typer.echo(f"error: {line}", err=True)
         if not problems:
-            typer.echo(f"ok: {path} (every checksum, schema and name check)")
+            typer.echo(f"ok: {path} (every checksum, manifest claim, schema and name)")
     if any(results.values()):
         raise typer.Exit(1)
 
@@ -274,13 +284,13 @@ def diff_command(
     root: RootOption = Path("."),
 ) -> None:
     """Print the differences between two releases, table by table and row by row."""
-    from csedata import datapackage, diff, store
+    from csedata import datapackage, diff, store, verify
 
     try:
-        tables = diff.compare(
-            datapackage.tables(store.resolve(root, old)),
-            datapackage.tables(store.resolve(root, new)),
-        )
+        before, after = store.resolve(root, old), store.resolve(root, new)
+        for release in (before, after):
+            verify.require_sound(release)  # a damaged byte is no difference
+        tables = diff.compare(datapackage.tables(before), datapackage.tables(after))
     except CsedataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -307,8 +317,8 @@ def rebuild_command(
     _quiet_prefect(verbose)
     target = into or Path(tempfile.mkdtemp(prefix="csedata-rebuild-"))
     try:
-        sources = list(store.read_manifest(store.resolve(root, None))["sources"])
-        outcome = run_release(root, sources, rebuild_into=target)
+        store.resolve(root, None)  # a release to rebuild, before Prefect starts
+        outcome = run_release(root, None, rebuild_into=target)
     except CsedataError as exc:
         if into is None:
             shutil.rmtree(target, ignore_errors=True)

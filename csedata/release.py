@@ -177,7 +177,12 @@ def _write_release(
 
 
 def _previous_tables(processed: Path, previous: str | None) -> dict[str, Path] | None:
-    return datapackage.tables(processed / previous) if previous is not None else None
+    """The tables of the release this one follows, once its files are found sound: a damaged
+    byte there would become a change in this release's diff and changelog."""
+    if previous is None:
+        return None
+    verify.require_sound(processed / previous)
+    return datapackage.tables(processed / previous)
 
 
 def _fsync(path: Path) -> None:
@@ -267,7 +272,8 @@ def publish(
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             _write_release(build, staging, tables, changes, version, previous, created)
             privacy.refuse(staging, watch, str(PROCESSED / version))
-            problems = verify.problems(staging, deep=False)  # validated before it was written
+            # its frames were validated before they were written
+            problems = verify.problems(staging, deep=False, version=version)
             if problems:
                 raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")
             os.chmod(staging, 0o755)

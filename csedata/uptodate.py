@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from csedata import parquet
+from csedata import parquet, verify
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.registry import load_registry, read_bytes, select
 from csedata.release import Outcome
@@ -70,8 +70,13 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
 
     It does what a no-change run must: verify every raw file against the registry
     and key every batch. The command line asks this before it starts Prefect.
+    ``sources`` only narrows a refresh: a release always holds every registered source.
     """
-    registry = select(load_registry(root), sources)
+    latest = latest_version(root)
+    if latest is not None:  # the base of the next release, or the answer "up to date"
+        verify.require_sound(root / PROCESSED / latest)
+    registry = load_registry(root)
+    select(registry, sources)  # an unknown id stops the run; the release holds every source
     keys, uncached = [], []
     for ids in batches(list(registry), batch_size):
         for source_id in ids:

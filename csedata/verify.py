@@ -1,42 +1,37 @@
-"""Check a published release: every checksum recomputed, every table re-validated.
+"""Check a published release: every file against its manifest, every table re-validated.
 
 The manifest lists every file of a release with its sha256 and size; nothing may
-be missing, changed or added. Only when the bytes hold are the tables read back
-and run through the pandera schemas again (csedata.validate).
+be missing, changed or added (csedata.manifest). Only when the bytes hold are
+the manifest's claims checked and the tables read back and run through the
+pandera schemas again (csedata.validate). A release a command builds on or
+compares is first checked soundly but cheaply (``require_sound``): bytes, row
+counts and datapackage.json's hashes, not the rows themselves.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csedata import datapackage, parquet, privacy, redact, store, validate
+from csedata import datapackage, manifest, parquet, privacy, redact, store, validate
 from csedata.errors import CsedataError
 from schemas import schema_for
 
+T = TypeVar("T")
 
-def _checksum_problems(release: Path, files: dict[str, dict[str, int | str]]) -> list[str]:
-    lines = []
-    for rel, entry in sorted(files.items()):
-        path = release / rel
-        if not path.is_file():
-            lines.append(f"{path}: listed in manifest.json but missing")
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != entry["sha256"] or len(data) != entry["bytes"]:
-            lines.append(
-                f"{path}: sha256 {digest[:12]}… ({len(data)} bytes) does not match "
-                f"manifest.json's {str(entry['sha256'])[:12]}… ({entry['bytes']} bytes)"
-            )
-    for path in sorted(release.rglob("*")):
-        rel = path.relative_to(release).as_posix()
-        if path.is_file() and rel != store.MANIFEST and rel not in files:
-            lines.append(f"{path}: not listed in manifest.json")
-    return lines
+
+def _read(path: Path, reader: Callable[[Path], T]) -> T:
+    """A table's footer or rows; a file Arrow cannot read is one line naming it."""
+    try:
+        return reader(path)
+    except (pa.ArrowException, OSError) as exc:
+        first = str(exc).strip().splitlines()[:1]
+        raise CsedataError(str(path), f"not a readable Parquet file ({''.join(first)})") from None
 
 
 def _type_problems(release: Path, tables: dict[str, Path]) -> list[str]:
@@ -44,27 +39,15 @@ def _type_problems(release: Path, tables: dict[str, Path]) -> list[str]:
     lines = []
     for name, path in tables.items():
         expected = parquet.arrow_schema(schema_for(name))
-        found = pq.read_schema(path)
+        found = _read(path, pq.read_schema)
         if [(f.name, f.type) for f in found] != [(f.name, f.type) for f in expected]:
             lines.append(f"{path}: columns or types differ from the {name} schema")
     return lines
 
 
-def problems(release: Path, deep: bool = True) -> list[str]:
-    """Everything wrong with a release directory, one line each; empty when it verifies.
-
-    ``deep`` reads every table back and validates it again; without it (a release
-    just written from validated frames) the checksums, row counts and column types
-    are checked from the files' footers.
-    """
-    try:
-        manifest_files = store.read_manifest(release)["files"]
-        files = redact.effective_files(release.name, manifest_files, redact.records(release.parent))
-    except CsedataError as exc:
-        return [str(exc)]
-    lines = _checksum_problems(release, files)
-    if lines:
-        return lines
+def _package_problems(release: Path, files: dict[str, dict[str, Any]]) -> list[str]:
+    """datapackage.json's tables are the manifest's, with their hashes and row counts."""
+    lines = []
     for resource in datapackage.read(release)["resources"]:
         entry = files.get(resource["path"], {})
         if resource["hash"] != f"sha256:{entry.get('sha256')}":
@@ -72,19 +55,59 @@ def problems(release: Path, deep: bool = True) -> list[str]:
                 f"{release / datapackage.FILE}: resource {resource['name']!r} disagrees with "
                 "manifest.json"
             )
-    tables = datapackage.tables(release)
-    for name, path in tables.items():
-        rows, found = files[f"{name}.parquet"].get("rows"), pq.read_metadata(path).num_rows
+            continue
+        path = release / resource["path"]
+        rows, found = entry.get("rows"), _read(path, pq.read_metadata).num_rows
         if rows != found:
-            lines.append(f"{release / name}.parquet: {found} rows, manifest.json says {rows}")
-    if not deep:
-        return lines + _type_problems(release, tables)
-    frames = {name: pd.read_parquet(path) for name, path in tables.items()}
+            lines.append(f"{path}: {found} rows, manifest.json says {rows}")
+    return lines
+
+
+def _sound(release: Path) -> tuple[dict[str, Any], list[str]]:
+    """The manifest, and what is wrong with the files it lists (as recorded redactions
+    left them: csedata.redact)."""
+    data = manifest.read(release)
+    files = redact.effective_files(release.name, data["files"], redact.records(release.parent))
+    lines = manifest.file_problems(release, files)
+    return data, lines or _package_problems(release, files)
+
+
+def require_sound(release: Path) -> None:
+    """Stop (CsedataError, one line naming the file) unless the release's bytes are those
+    its manifest lists: a damaged release is never read, compared or built on."""
+    _, lines = _sound(release)
+    if lines:
+        where, _, problem = lines[0].partition(": ")
+        raise CsedataError(
+            where,
+            f"{problem}; release {release.name} is damaged and is not used",
+        )
+
+
+def problems(release: Path, deep: bool = True, version: str | None = None) -> list[str]:
+    """Everything wrong with a release directory, one line each; empty when it verifies.
+
+    ``version`` is the version the release must claim (default: its folder's name).
+    ``deep`` reads every table back and validates it again; without it (a release
+    just written from validated frames) the tables' footers are checked.
+    """
+    try:
+        data, lines = _sound(release)
+        if lines:
+            return lines
+        lines = manifest.claim_problems(release, data, version or release.name)
+        tables = datapackage.tables(release)
+        if not deep:
+            return lines + _type_problems(release, tables)
+        frames = {name: _read(path, pd.read_parquet) for name, path in tables.items()}
+    except CsedataError as exc:
+        return [str(exc)]
     return lines + [f"{release}: {line}" for line in validate.failures(frames)]
 
 
 def releases(root: Path, version: str | None = None, every: bool = False) -> dict[Path, list[str]]:
-    """Problems per release directory: the one named (version or path), the latest, or all."""
+    """Problems per release directory: the one named (version or path), the latest, or all
+    (and then LATEST itself, if it names no release)."""
     watch = privacy.from_sources(root)
     if not every:
         release = store.resolve(root, version)
@@ -92,12 +115,12 @@ def releases(root: Path, version: str | None = None, every: bool = False) -> dic
     names = store.versions(root)
     if not names:
         raise CsedataError(str(store.PROCESSED), "no release to verify")
-    latest = store.latest_version(root)
-    if latest is not None and latest not in names:
-        raise CsedataError(
-            str(store.PROCESSED / store.LATEST), f"names {latest}, which is not a release"
-        )
-    return {
+    results = {
         release: problems(release) + privacy.problems(release, watch)
         for release in (root / store.PROCESSED / n for n in names)
     }
+    try:
+        store.latest_version(root)
+    except CsedataError as exc:
+        results[root / store.PROCESSED / store.LATEST] = [str(exc)]
+    return results

@@ -110,14 +110,16 @@ def release_flow(
 ) -> dict[str, Any]:
     """Build the release from the registered raw files; write it only if it changed.
 
-    With ``refresh``, first download every source that has a URL and register
-    new content as a new snapshot. With ``rebuild_into``, write the latest
-    release again into that folder instead of publishing.
+    With ``refresh``, first download every source that has a URL (or only the
+    ``sources`` named) and register new content as a new snapshot. The release
+    always holds every registered source: one named or not is extracted again only
+    when its inputs changed. With ``rebuild_into``, write the latest release again
+    into that folder instead of publishing.
     """
-    registry = select(load_registry(Path(root)), sources)
-    refreshed = refresh_step(root, sorted(registry)) if refresh else None
+    named = sorted(select(load_registry(Path(root)), sources))
+    refreshed = refresh_step(root, named) if refresh else None
     try:
-        registry = select(load_registry(Path(root)), sources)  # refreshed entries
+        registry = load_registry(Path(root))  # every source, with the refreshed entries
         groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
         futures = [
             extract_batch.submit(root, group, f"{group[0].source_id}+{len(group) - 1}")

@@ -101,3 +101,26 @@ def test_refresh_then_release(
     entry = next(e for e in registry if e["source_id"] == sid)
     assert entry["file"].startswith(f"snapshots/{sid}/")
     assert len(entry["snapshots"]) == 1
+
+
+def test_refresh_of_one_source_publishes_every_source(
+    project: Path, site: Site, built_frames: dict[str, pd.DataFrame], prefect_api: str
+) -> None:
+    """--source narrows the download, never the release: a fresh project refreshed for one
+    source gets a first release of every registered source, and a later run over another
+    source finds it up to date."""
+    texts = mirror(project, site)
+    sid, other = sorted(texts)[:2]
+    first = run_release(project, [sid], refresh=True, batch_size=1)
+    assert statuses(first) == {sid: "unchanged"}
+    assert [path for path, _ in site.requests] == [f"/{sid}"]
+    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    released = project / "processed" / "1.0.0"
+    assert sorted(pd.read_parquet(released / "sources.parquet")["source_id"]) == sorted(texts)
+    observations = pd.read_parquet(released / "observations.parquet")
+    expected = built_frames["observations"]
+    assert list(observations["observation_id"]) == list(expected["observation_id"])
+
+    again = run_release(project, [other], refresh=True, batch_size=1)
+    assert statuses(again) == {other: "unchanged"}  # first download of it: in full
+    assert (again["status"], again["version"]) == ("unchanged", "1.0.0")

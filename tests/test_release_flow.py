@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -101,6 +102,24 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     assert {k: v for k, v in snapshot(project / "processed").items() if k.startswith("1.0.0")} == {
         k: v for k, v in before.items() if k.startswith("1.0.0")
     }
+
+
+def test_a_run_over_one_source_publishes_every_source(
+    project: Path, built_frames: dict[str, pd.DataFrame], prefect_api: str
+) -> None:
+    """--source never shrinks the corpus: a fresh project's first run over one source
+    releases every registered source, and a plain run then finds it up to date."""
+    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
+    ids = sorted(entry["source_id"] for entry in registry)
+    first = run_release(project, ids[-1:])
+    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    release = project / "processed" / "1.0.0"
+    assert sorted(pq.read_table(release / "sources.parquet")["source_id"].to_pylist()) == ids
+    observations = pq.read_table(release / "observations.parquet")
+    assert observations["observation_id"].to_pylist() == list(
+        built_frames["observations"]["observation_id"]
+    )
+    assert run_release(project, None)["status"] == "unchanged"
 
 
 def _corrupt_byte(project: Path) -> str:
