@@ -78,9 +78,10 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
 
 def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     """The flow's steps, in its order, as plain calls (see flows/release.py)."""
-    from csedata import pipeline, release, uptodate, validate
+    from csedata import pipeline, release, uptodate, validation
     from csedata.batches import batches, inputs_digest
     from csedata.registry import load_registry
+    from csedata.report import REPORT_FILES, render
 
     times: dict[str, float] = {}
 
@@ -102,11 +103,11 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
         frames = timed("assemble", lambda: pipeline.assemble(ordered, parts))
         report = timed(
             "validate",
-            lambda: validate.build_report(root, frames, pipeline.declarations(parts)),
+            lambda: validation.build_report(root, frames, pipeline.declarations(parts)),
         )
-        validate.require_valid(report)
-        files = timed("report", lambda: validate.render(report))
-        extras = {f"validation/{name}": files[name] for name in validate.REPORT_FILES}
+        validation.require_valid(report)
+        files = timed("report", lambda: render(report))
+        extras = {f"validation/{name}": files[name] for name in REPORT_FILES}
         outcome = timed("write", lambda: release.publish(root, frames, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
         status, rows = outcome.status, len(frames["observations"])

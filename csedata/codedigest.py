@@ -22,9 +22,10 @@ def code_digest() -> str:
 
 
 def digest_of(folders: tuple[Path, ...]) -> str:
-    """Digest of the Python modules directly in these folders, names included."""
+    """Digest of the Python modules in these folders and their subpackages, paths included."""
     h = hashlib.sha256()
     for folder in folders:
-        for path in sorted(folder.glob("*.py")):
-            h.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
+        for path in sorted(folder.rglob("*.py")):
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            h.update(name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()

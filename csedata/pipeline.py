@@ -19,11 +19,12 @@ import pyarrow
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet
-from csedata.batches import cache_entry, cache_key, is_cached
+from csedata import frames, parquet, validation
+from csedata.batches import batches, cache_entry, cache_key, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
-from csedata.registry import Source, read_text
+from csedata.registry import Source, load_registry, read_text, select
+from csedata.report import Report
 from csedata.spec import Declarations, load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
 
@@ -126,3 +127,13 @@ def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]
         rows = rows.merge(values.rename(columns={"value": column}), on=KEY, how="left")
     return rows[list(TABLES.columns)].reset_index(drop=True)
+
+
+def check_project(root: Path, sources: list[str] | None) -> Report:
+    """Extract (from the cache where it can) and check, without Prefect and without a release."""
+    registry = select(load_registry(root), sources)
+    ids = sorted(registry)
+    groups = [[registry[i] for i in group] for group in batches(ids)]
+    parts = [extract_batch(root, group).path for group in groups]
+    tables = assemble([s for g in groups for s in g], parts)
+    return validation.build_report(root, tables, declarations(parts))

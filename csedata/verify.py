@@ -2,7 +2,7 @@
 
 The manifest lists every file of a release with its sha256 and size; nothing may
 be missing, changed or added. Only when the bytes hold are the tables read back
-and run through the pandera schemas again (csedata.validate).
+and run through the pandera schemas again (csedata.validation).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import datapackage, parquet, store, validate
+from csedata import datapackage, parquet, store, validation
 from csedata.errors import CsedataError
 from schemas import schema_for
 
@@ -79,7 +79,7 @@ def problems(release: Path, deep: bool = True) -> list[str]:
     if not deep:
         return lines + _type_problems(release, tables)
     frames = {name: pd.read_parquet(path) for name, path in tables.items()}
-    return lines + [f"{release}: {line}" for line in validate.failures(frames)]
+    return lines + [f"{release}: {line}" for line in validation.failures(frames)]
 
 
 def releases(root: Path, version: str | None = None, every: bool = False) -> dict[Path, list[str]]:

@@ -18,13 +18,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from csedata import pipeline, release, summary, uptodate, validate
+from csedata import pipeline, release, summary, uptodate, validation
 from csedata.batches import BATCH_SIZE, batches, inputs_digest
 from csedata.errors import CsedataError
 from csedata.refresh import after_change, refresh_sources
 from csedata.registry import Source, load_registry, select
-from csedata.report import headline, markdown, table_rows
-from csedata.validate import REPORT_FILES
+from csedata.report import REPORT_FILES, headline, markdown, render, store_report, table_rows
 
 
 @task(name="refresh-sources")
@@ -50,9 +49,9 @@ def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict
     """Run every check, publish the report as artifacts, then stop the flow on an error."""
     paths = [Path(p) for p in parts]
     frames = pipeline.assemble(sources, paths)
-    report = validate.build_report(Path(root), frames, pipeline.declarations(paths))
-    files = validate.render(report)
-    folder = validate.store_report(Path(root), files)
+    report = validation.build_report(Path(root), frames, pipeline.declarations(paths))
+    files = render(report)
+    folder = store_report(Path(root), files)
     # the artifacts count checks by name: a page of the same size for any number of sources
     create_markdown_artifact(
         key="validation-report",
@@ -62,7 +61,7 @@ def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict
     create_table_artifact(
         key="validation-checks", table=table_rows(report), description=headline(report)
     )
-    validate.require_valid(report)
+    validation.require_valid(report)
     return {"frames": frames, "report": str(folder)}
 
 

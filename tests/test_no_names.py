@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csedata import validate
+from csedata import validation
+from csedata.report import render
 from csedata.spec import Declarations
 
 # Every person the five sources name (defendants, victims' relatives, officials quoted).
@@ -37,7 +38,7 @@ def test_the_validation_report_names_no_person(
 ) -> None:
     from tests.conftest import REPO
 
-    files = validate.render(validate.build_report(REPO, frames, declarations))
+    files = render(validation.build_report(REPO, frames, declarations))
     for data in files.values():
         text = data.decode()
         assert not [name for name in NAMES if name in text]
