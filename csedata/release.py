@@ -20,7 +20,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +36,7 @@ from csedata import codedigest, datapackage, diff, parquet, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
+from csedata.validation import Validated
 from schemas import schema_for
 from schemas.describe import data_dictionary
 
@@ -70,7 +71,7 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_tables(release: Path, frames: dict[str, pd.DataFrame]) -> dict[str, Path]:
+def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
     """Every table as deterministic Parquet, two at a time (Arrow encodes and compresses
     without the GIL); returns table name -> file. A failed write raises once all have ended."""
     paths = {name: release / f"{name}.parquet" for name in frames}
@@ -124,7 +125,7 @@ class Build:
     """What a release is made of besides its tables."""
 
     root: Path
-    frames: dict[str, pd.DataFrame]
+    frames: Mapping[str, pd.DataFrame]
     lock_sha256: str | None
     extras: dict[str, bytes]
 
@@ -231,17 +232,26 @@ def _finish_interrupted(
     _replace_text(processed / LATEST, version + "\n")
 
 
+def _require_validated(tables: object) -> None:
+    """Bare frames are refused at run time too (a caller without type checks)."""
+    if not isinstance(tables, Validated):
+        raise TypeError(f"a release is written from Validated tables, not {type(tables).__name__}")
+
+
 def publish(
     root: Path,
-    frames: dict[str, pd.DataFrame],
+    validated: Validated,
     lock_sha256: str | None,
     extras: dict[str, bytes] | None = None,
 ) -> Outcome:
     """Write the release unless its tables equal the latest's; return what happened.
 
-    ``extras`` are further files of the release (relative path -> bytes), such as
-    reports; they are listed in the manifest but do not decide whether it changed.
+    Only validated tables are published (the type says so). ``extras`` are further
+    files of the release (relative path -> bytes), such as reports; they are listed
+    in the manifest but do not decide whether it changed.
     """
+    _require_validated(validated)
+    frames = validated.frames
     build = Build(root, frames, lock_sha256, extras or {})
     processed = root / PROCESSED
     with release_lock(root):
@@ -306,13 +316,15 @@ def _provenance_only(ours: Path, theirs: Path) -> list[str]:
 
 def rebuild(
     root: Path,
-    frames: dict[str, pd.DataFrame],
+    validated: Validated,
     lock_sha256: str | None,
     into: Path,
     extras: dict[str, bytes] | None = None,
 ) -> Rebuilt:
     """Write the latest release again into the empty folder ``into`` and compare every
     file with the published one."""
+    _require_validated(validated)
+    frames = validated.frames
     version = latest_version(root)
     if version is None:
         raise CsedataError(str(PROCESSED / LATEST), "no release to rebuild")

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csedata import parquet
-from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
-from csedata.registry import load_registry, read_bytes, select
+from csedata.batches import BATCH_SIZE, cache_entry, cache_key, inputs_digest, is_cached
+from csedata.pipeline import plan
+from csedata.registry import read_bytes
 from csedata.release import Outcome
 from csedata.store import PROCESSED, latest_version
 
@@ -71,16 +72,16 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
     It does what a no-change run must: verify every raw file against the registry
     and key every batch. The command line asks this before it starts Prefect.
     """
-    registry = select(load_registry(root), sources)
+    groups = plan(root, sources, batch_size)
     keys, uncached = [], []
-    for ids in batches(list(registry), batch_size):
-        for source_id in ids:
-            read_bytes(root, registry[source_id])  # raises on a changed or missing file
-        keys.append(cache_key(root, [registry[i] for i in ids]))
+    for group in groups:
+        for source in group:
+            read_bytes(root, source)  # raises on a changed or missing file
+        keys.append(cache_key(root, group))
         if not is_cached(cache_entry(root, keys[-1])):
-            uncached.append(len(ids))
+            uncached.append(len(group))
     unchanged = current(root, inputs_digest(keys, lock_sha256(root)))
-    return Plan(len(registry), sum(uncached), len(uncached), unchanged)
+    return Plan(sum(map(len, groups)), sum(uncached), len(uncached), unchanged)
 
 
 def record(root: Path, inputs: str, version: str) -> None:

@@ -5,5 +5,15 @@ reviewers traced to a source (reviews). It reads tables, never raw files: nothin
 here extracts (csedata.pipeline does)."""
 
 from csedata.validation.run import TITLE, build_report, failures, first_error, require_valid
+from csedata.validation.validated import Checked, Validated, check
 
-__all__ = ["TITLE", "build_report", "failures", "first_error", "require_valid"]
+__all__ = [
+    "TITLE",
+    "Checked",
+    "Validated",
+    "build_report",
+    "check",
+    "failures",
+    "first_error",
+    "require_valid",
+]

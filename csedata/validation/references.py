@@ -3,6 +3,8 @@ a row that is there."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from csedata.frames import absent
@@ -10,7 +12,7 @@ from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
 
 
-def reference_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
     """Rows that point at another table point at a row that is there."""
     sources, obs, ledger = frames["sources"], frames["observations"], frames["ledger"]
     pairs = [

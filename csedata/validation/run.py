@@ -33,7 +33,7 @@ TITLE = "csedata validation report"
 
 @collector_paused
 def build_report(
-    root: Path, frames: dict[str, pd.DataFrame], declarations: Mapping[str, Declarations]
+    root: Path, frames: Mapping[str, pd.DataFrame], declarations: Mapping[str, Declarations]
 ) -> Report:
     """Every check over the assembled tables and what their sources declare (see
     pipeline.declarations: a source not in ``declarations`` declares nothing); raises only
@@ -72,7 +72,7 @@ def build_report(
     )
 
 
-def failures(frames: dict[str, pd.DataFrame]) -> list[str]:
+def failures(frames: Mapping[str, pd.DataFrame]) -> list[str]:
     """Schema and reference errors of released tables, one line each (what verify re-runs).
 
     The arithmetic checks need the specs of the code that built a release, so

@@ -4,6 +4,7 @@ for a table listed, passed or not, each failure named by its row."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,7 @@ def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote
     return f"row {'/'.join(str(row[k]) for k in primary_key(schema_for(name)))!r}", []
 
 
-def schema_results(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
     results: list[CheckResult] = []
     for name, df in frames.items():
         schema = schema_for(name)
