@@ -23,33 +23,27 @@ from csedata.validation.run import build_report, require_valid
 _KEY = object()
 
 
-def _only_validation(key: object, what: str) -> None:
-    if key is not _KEY:
-        raise TypeError(f"only csedata.validation makes a {what}: run the checks instead")
-
-
 @dataclass(frozen=True)
-class Validated:
+class _Sealed:
+    """Tables and the report over them, made only here (the key is this module's)."""
+
+    frames: Mapping[str, pd.DataFrame]
+    report: Report
+    _key: object = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._key is not _KEY:
+            raise TypeError(
+                f"only csedata.validation makes a {type(self).__name__}: run the checks instead"
+            )
+
+
+class Validated(_Sealed):
     """Tables every check has passed: what a release is written from."""
 
-    frames: Mapping[str, pd.DataFrame]
-    report: Report
-    _key: object = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        _only_validation(self._key, "Validated")
-
-
-@dataclass(frozen=True)
-class Checked:
+class Checked(_Sealed):
     """Tables and the report of every check over them, passed or not."""
-
-    frames: Mapping[str, pd.DataFrame]
-    report: Report
-    _key: object = field(repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        _only_validation(self._key, "Checked")
 
     def valid(self) -> Validated:
         """The tables as Validated; raises the report's first error if any check failed."""
