@@ -9,7 +9,7 @@ from csedata import validation
 from csedata.report import render
 from csedata.spec import Declarations
 
-# Every person the five sources name (defendants, victims' relatives, officials quoted).
+# Every person the real sources name (defendants, victims' relatives, officials quoted).
 NAMES = [
     "Parsons", "Nassar", "Biles", "Osorio", "Blanco", "Shehan", "McInerney",
     "Moran", "Antigone", "Davis", "Bush", "Camille", "Cooper", "Halloran", "Jimenez", "Bulla",

@@ -1,4 +1,4 @@
-"""The validation report over the five real sources, and what reviewers see of it."""
+"""The validation report over the real sources, and what reviewers see of it."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from csedata.report import Report, markdown, render, write_report
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
-# the inconsistencies the five sources print, found by reading them: (check, source)
+# the inconsistencies the real sources print, found by reading them: (check, source)
 KNOWN = {
     ("percent-matches-count", "ussc-2021-production"),  # Other: 11 of 512 printed as 2.2%
     ("relationship-shares-exclusive", "ussc-2021-production"),  # 60.3 + 35.4 + 7.6 = 103.3
