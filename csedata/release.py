@@ -14,7 +14,6 @@ raw files, specs, code and locked libraries give byte-identical files.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import platform
@@ -32,7 +31,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import codedigest, datapackage, diff, parquet, verify
+from csedata import codedigest, datapackage, diff, durable, parquet, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
@@ -104,7 +103,7 @@ def _inventory(release: Path) -> dict[str, dict[str, object]]:
         rel = path.relative_to(release).as_posix()
         if path.is_file() and rel != MANIFEST:
             entry: dict[str, object] = {
-                "sha256": parquet.sha256(path),
+                "sha256": durable.sha256(path),
                 "bytes": path.stat().st_size,
             }
             if rel.endswith(".parquet"):
@@ -115,7 +114,7 @@ def _inventory(release: Path) -> dict[str, dict[str, object]]:
 
 def _spec_checksums(root: Path) -> dict[str, str]:
     return {
-        (SPEC_DIR / p.name).as_posix(): parquet.sha256(p)
+        (SPEC_DIR / p.name).as_posix(): durable.sha256(p)
         for p in sorted((root / SPEC_DIR).glob("*.yaml"))
     }
 
@@ -180,28 +179,6 @@ def _previous_tables(processed: Path, previous: str | None) -> dict[str, Path] |
     return datapackage.tables(processed / previous) if previous is not None else None
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for item in sorted(path.rglob("*")):
-        _fsync(item)
-    _fsync(path)
-
-
-def _replace_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, path)
-    _fsync(path.parent)
-
-
 def _clear_leftovers(processed: Path) -> None:
     """Remove what a killed release left behind (the caller holds the lock)."""
     for path in processed.glob(f"{STAGING}*"):
@@ -210,7 +187,7 @@ def _clear_leftovers(processed: Path) -> None:
 
 
 def _table_checksums(release: Path, tables: dict[str, Path]) -> dict[str, str]:
-    return {p.relative_to(release).as_posix(): parquet.sha256(p) for p in tables.values()}
+    return {p.relative_to(release).as_posix(): durable.sha256(p) for p in tables.values()}
 
 
 def _finish_interrupted(
@@ -229,7 +206,7 @@ def _finish_interrupted(
             "exists, is not LATEST and differs from this build; releases are never "
             "overwritten (remove it if it was never published)",
         )
-    _replace_text(processed / LATEST, version + "\n")
+    durable.replace_text(processed / LATEST, version + "\n")
 
 
 def _require_validated(tables: object) -> None:
@@ -275,21 +252,13 @@ def publish(
             if problems:
                 raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")
             os.chmod(staging, 0o755)
-            _fsync_tree(staging)
+            durable.fsync_tree(staging)
             os.rename(staging, target)
-            _fsync(processed)
-            _replace_text(processed / LATEST, version + "\n")
+            durable.fsync(processed)
+            durable.replace_text(processed / LATEST, version + "\n")
             return Outcome("written", version, target, previous)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @dataclass(frozen=True)
@@ -338,7 +307,7 @@ def rebuild(
     previous = manifest["previous"]
     changes = diff.compare(_previous_tables(root / PROCESSED, previous), tables)
     _write_release(build, into, tables, changes, version, previous, manifest["created"])
-    ours, theirs = _snapshot(into), _snapshot(published)
+    ours, theirs = durable.tree_sha256(into), durable.tree_sha256(published)
     where = {True: "only in the rebuild", False: "only in the release"}
     differing = [
         rel for rel in sorted(ours.keys() | theirs.keys()) if ours.get(rel) != theirs.get(rel)

@@ -12,11 +12,10 @@ with the latest release byte for byte.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from csedata import parquet
+from csedata import durable
 from csedata.batches import BATCH_SIZE, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.pipeline import plan
 from csedata.registry import read_bytes
@@ -28,7 +27,7 @@ RECORD = Path(".cache") / "release-inputs.json"
 
 def _manifest_sha256(root: Path, version: str) -> str | None:
     path = root / PROCESSED / version / "manifest.json"
-    return parquet.sha256(path) if path.is_file() else None
+    return durable.sha256(path) if path.is_file() else None
 
 
 def current(root: Path, inputs: str) -> Outcome | None:
@@ -52,7 +51,7 @@ def current(root: Path, inputs: str) -> Outcome | None:
 
 def lock_sha256(root: Path) -> str | None:
     lock = root / "uv.lock"
-    return parquet.sha256(lock) if lock.is_file() else None
+    return durable.sha256(lock) if lock.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,4 @@ def record(root: Path, inputs: str, version: str) -> None:
         "version": version,
         "manifest_sha256": _manifest_sha256(root, version),
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    durable.replace_text(path, json.dumps(data, sort_keys=True) + "\n")

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from csedata import durable
 from csedata.report.html import html
 from csedata.report.markdown import markdown
 from csedata.report.model import Report
@@ -30,11 +31,7 @@ def write_report(files: dict[str, bytes], folder: Path) -> Path:
     """Write the files into folder, each replaced in one step; return the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / name)
+        durable.replace_bytes(folder / name, data, mode=0o644)
     return folder
 
 
