@@ -17,9 +17,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 BATCH_SIZE_ENV = "CSEDATA_BENCH_BATCH_SIZE"
+T = TypeVar("T")
 
 
 def _peak_bytes() -> int:
@@ -76,40 +77,38 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
     }
 
 
-def _direct(root: Path, batch_size: int) -> dict[str, Any]:
-    """The flow's steps, in its order, as plain calls (see flows/release.py)."""
-    from csedata import pipeline, release, uptodate, validate
-    from csedata.batches import batches, inputs_digest
-    from csedata.registry import load_registry
+class _Timer:
+    """Runs a stage and adds its wall time to the stage's total (a csedata.pipeline.Timer)."""
 
-    times: dict[str, float] = {}
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
 
-    def timed(stage: str, call: Callable[[], Any]) -> Any:
+    def __call__(self, stage: str, step: Callable[[], T]) -> T:
         started = time.perf_counter()
-        result = call()
-        times[stage] = times.get(stage, 0.0) + time.perf_counter() - started
+        result = step()
+        self.times[stage] = self.times.get(stage, 0.0) + time.perf_counter() - started
         return result
 
-    registry = timed("registry", lambda: load_registry(root))
-    groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
-    extracted = timed("extract", lambda: [pipeline.extract_batch(root, g) for g in groups])
+
+def _direct(root: Path, batch_size: int) -> dict[str, Any]:
+    """The flow's stages, in its order, as plain calls (csedata.pipeline; flows/release.py)."""
+    from csedata import pipeline, release, uptodate
+    from csedata.report import REPORT_FILES, render
+
+    timed = _Timer()
+    times = timed.times
+    groups = timed("registry", lambda: pipeline.plan(root, None, batch_size))
+    extracted = timed("extract", lambda: pipeline.extract_batches(root, groups))
     lock_sha256 = uptodate.lock_sha256(root)
-    inputs = inputs_digest([b.key for b in extracted], lock_sha256)
-    ordered = [source for group in groups for source in group]
-    parts = [b.path for b in extracted]
+    inputs = extracted.inputs(lock_sha256)
     status, rows = "unchanged", None
     if timed("check", lambda: uptodate.current(root, inputs)) is None:
-        frames = timed("assemble", lambda: pipeline.assemble(ordered, parts))
-        report = timed(
-            "validate",
-            lambda: validate.build_report(root, frames, pipeline.declarations(parts)),
-        )
-        validate.require_valid(report)
-        files = timed("report", lambda: validate.render(report))
-        extras = {f"validation/{name}": files[name] for name in validate.REPORT_FILES}
-        outcome = timed("write", lambda: release.publish(root, frames, lock_sha256, extras))
+        validated = pipeline.check(root, extracted, timed).valid()
+        files = timed("report", lambda: render(validated.report))
+        extras = {f"validation/{name}": files[name] for name in REPORT_FILES}
+        outcome = timed("write", lambda: release.publish(root, validated, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
-        status, rows = outcome.status, len(frames["observations"])
+        status, rows = outcome.status, len(validated.frames["observations"])
     return {"status": status, "observations": rows, **times, "total": sum(times.values())}
 
 

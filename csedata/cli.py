@@ -201,8 +201,9 @@ def validate_command(
     ] = None,
 ) -> None:
     """Run every check and write the validation report; write no release. Exit 1 on any error."""
-    from csedata.report import SEVERITIES, headline
-    from csedata.validate import check_project, first_error, render, write_report
+    from csedata.pipeline import check_project
+    from csedata.report import SEVERITIES, headline, render, write_report
+    from csedata.validation import first_error
 
     try:
         report = check_project(root, source)

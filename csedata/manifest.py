@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from csedata import datapackage, parquet, store
+from csedata import datapackage, durable, store
 from csedata.errors import CsedataError
 
 CREATED = "%Y-%m-%dT%H:%M:%SZ"  # UTC, to the second: the form every release writes
@@ -54,7 +54,7 @@ def file_problems(release: Path, files: dict[str, dict[str, Any]]) -> list[str]:
         if not path.is_file():
             lines.append(f"{path}: listed in manifest.json but missing")
             continue
-        size, digest = path.stat().st_size, parquet.sha256(path)
+        size, digest = path.stat().st_size, durable.sha256(path)
         if digest != entry["sha256"] or size != entry["bytes"]:
             lines.append(
                 f"{path}: sha256 {digest[:12]}… ({size} bytes) does not match "

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from csedata.numberwords import DENOMINATORS, SCALES, SMALL, TENS
+
 QUALIFIERS: dict[str, str] = {
     "approximately": "approximate",
     "about": "approximate",
@@ -31,32 +33,6 @@ QUALIFIERS: dict[str, str] = {
     "at most": "at_most",
 }
 
-SMALL: dict[str, int] = {
-    word: i
-    for i, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-TENS: dict[str, int] = {
-    word: 10 * (i + 2)
-    for i, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
-}
-SCALES: dict[str, int] = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9}
-DENOMINATORS: dict[str, int] = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "tenth": 10,
-    "tenths": 10,
-}
 UNITS: dict[str, tuple[str, int]] = {
     "%": ("percent", 1),
     "percent": ("percent", 1),

@@ -6,7 +6,6 @@ rebuild can be compared with a release by checksum alone.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,3 @@ def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
 def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:
     """Row dicts as an Arrow table typed by the schema, without a pandas detour."""
     return pyarrow.Table.from_pylist(rows, schema=arrow_schema(schema))
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,4 +1,9 @@
-"""The plain functions the release flow calls, one per stage.
+"""The one sequence of a run: registry -> batches -> extract -> assemble -> validate.
+
+``plan`` (registry and batches), ``extract_batches`` and ``check`` (assemble and validate)
+are its stages, written here once and called in this order by the release flow
+(whose tasks run them), ``csedata validate`` (check_project), the no-change check
+(csedata.uptodate, which only plans and keys) and the benchmarks.
 
 Sources are extracted in batches, each cached on its content key (see
 csedata.batches): same content, same key, no work. The raw files are still
@@ -10,20 +15,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pandas as pd
 import pyarrow
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet, privacy
-from csedata.batches import cache_entry, cache_key, is_cached
+from csedata import frames, parquet, privacy, validation
+from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
-from csedata.registry import Source, read_text
+from csedata.registry import Source, load_registry, read_text, select
+from csedata.report import Report
 from csedata.spec import Declarations, load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
 
@@ -134,3 +142,69 @@ def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]
         rows = rows.merge(values.rename(columns={"value": column}), on=KEY, how="left")
     return rows[list(TABLES.columns)].reset_index(drop=True)
+
+
+def plan(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -> list[list[Source]]:
+    """The registered sources (or those named), cut into extraction batches."""
+    registry = select(load_registry(root), sources)
+    return [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Every batch of a run, extracted or found in the cache, and its sources in order."""
+
+    sources: list[Source]
+    batches: list[Batch]
+
+    @property
+    def parts(self) -> list[Path]:
+        return [batch.path for batch in self.batches]
+
+    def inputs(self, lock_sha256: str | None) -> str:
+        """What the release is made from (csedata.uptodate records it)."""
+        return inputs_digest([batch.key for batch in self.batches], lock_sha256)
+
+    def count(self, cached: bool) -> int:
+        """Sources taken from the cache (``cached``) or extracted in this run."""
+        return sum(batch.sources for batch in self.batches if batch.cached == cached)
+
+
+RunBatches = Callable[[Path, list[list[Source]]], list[Batch]]
+
+
+def extract_here(root: Path, groups: list[list[Source]]) -> list[Batch]:
+    """Each batch in turn, in this process (the flow submits them to its task runner)."""
+    return [extract_batch(root, group) for group in groups]
+
+
+def extract_batches(
+    root: Path, groups: list[list[Source]], run: RunBatches = extract_here
+) -> Extracted:
+    """Extract every batch, in this process or as ``run`` runs them."""
+    return Extracted([source for group in groups for source in group], run(root, groups))
+
+
+T = TypeVar("T")
+
+
+class Timer(Protocol):
+    """How a stage is run: the benchmarks time each; everything else just calls it."""
+
+    def __call__(self, stage: str, step: Callable[[], T]) -> T: ...
+
+
+def untimed(stage: str, step: Callable[[], T]) -> T:
+    return step()
+
+
+def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validation.Checked:
+    """Assemble the release's tables from the batches and run every check over them."""
+    parts = extracted.parts
+    tables = timed("assemble", lambda: assemble(extracted.sources, parts))
+    return timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+
+
+def check_project(root: Path, sources: list[str] | None) -> Report:
+    """Extract (from the cache where it can) and check, without Prefect and without a release."""
+    return check(root, extract_batches(root, plan(root, sources))).report

@@ -14,13 +14,12 @@ raw files, specs, code and locked libraries give byte-identical files.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,10 +31,11 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import codedigest, datapackage, diff, parquet, privacy, redact, verify
+from csedata import codedigest, datapackage, diff, durable, parquet, privacy, redact, verify
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
+from csedata.validation import Validated
 from schemas import schema_for
 from schemas.describe import data_dictionary
 
@@ -70,7 +70,7 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_tables(release: Path, frames: dict[str, pd.DataFrame]) -> dict[str, Path]:
+def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
     """Every table as deterministic Parquet, two at a time (Arrow encodes and compresses
     without the GIL); returns table name -> file. A failed write raises once all have ended."""
     paths = {name: release / f"{name}.parquet" for name in frames}
@@ -103,7 +103,7 @@ def _inventory(release: Path) -> dict[str, dict[str, object]]:
         rel = path.relative_to(release).as_posix()
         if path.is_file() and rel != MANIFEST:
             entry: dict[str, object] = {
-                "sha256": parquet.sha256(path),
+                "sha256": durable.sha256(path),
                 "bytes": path.stat().st_size,
             }
             if rel.endswith(".parquet"):
@@ -114,7 +114,7 @@ def _inventory(release: Path) -> dict[str, dict[str, object]]:
 
 def _spec_checksums(root: Path) -> dict[str, str]:
     return {
-        (SPEC_DIR / p.name).as_posix(): parquet.sha256(p)
+        (SPEC_DIR / p.name).as_posix(): durable.sha256(p)
         for p in sorted((root / SPEC_DIR).glob("*.yaml"))
     }
 
@@ -124,7 +124,7 @@ class Build:
     """What a release is made of besides its tables."""
 
     root: Path
-    frames: dict[str, pd.DataFrame]
+    frames: Mapping[str, pd.DataFrame]
     lock_sha256: str | None
     extras: dict[str, bytes]
 
@@ -185,28 +185,6 @@ def _previous_tables(processed: Path, previous: str | None) -> dict[str, Path] |
     return datapackage.tables(processed / previous)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for item in sorted(path.rglob("*")):
-        _fsync(item)
-    _fsync(path)
-
-
-def _replace_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, path)
-    _fsync(path.parent)
-
-
 def _clear_leftovers(processed: Path) -> None:
     """Remove what a killed release left behind (the caller holds the lock)."""
     for path in processed.glob(f"{STAGING}*"):
@@ -215,7 +193,7 @@ def _clear_leftovers(processed: Path) -> None:
 
 
 def _table_checksums(release: Path, tables: dict[str, Path]) -> dict[str, str]:
-    return {p.relative_to(release).as_posix(): parquet.sha256(p) for p in tables.values()}
+    return {p.relative_to(release).as_posix(): durable.sha256(p) for p in tables.values()}
 
 
 def _finish_interrupted(
@@ -234,23 +212,32 @@ def _finish_interrupted(
             "exists, is not LATEST and differs from this build; releases are never "
             "overwritten (remove it if it was never published)",
         )
-    _replace_text(processed / LATEST, version + "\n")
+    durable.replace_text(processed / LATEST, version + "\n")
+
+
+def _require_validated(tables: object) -> None:
+    """Bare frames are refused at run time too (a caller without type checks)."""
+    if not isinstance(tables, Validated):
+        raise TypeError(f"a release is written from Validated tables, not {type(tables).__name__}")
 
 
 def publish(
     root: Path,
-    frames: dict[str, pd.DataFrame],
+    validated: Validated,
     lock_sha256: str | None,
     extras: dict[str, bytes] | None = None,
     watch: privacy.Watchlist | None = None,
 ) -> Outcome:
     """Write the release unless its tables equal the latest's; return what happened.
 
-    ``extras`` are further files of the release (relative path -> bytes), such as
-    reports; they are listed in the manifest but do not decide whether it changed.
-    No file may name a person ``watch`` lists (by default the names listed beside
-    the specs; the flow adds the words of the sources' case stories).
+    Only validated tables are published (the type says so). ``extras`` are further
+    files of the release (relative path -> bytes), such as reports; they are listed
+    in the manifest but do not decide whether it changed. No file may name a person
+    ``watch`` lists (by default the names listed beside the specs; the flow adds the
+    words of the sources' case stories).
     """
+    _require_validated(validated)
+    frames = validated.frames
     watch = watch if watch is not None else privacy.watchlist(root, {})
     build = Build(root, frames, lock_sha256, extras or {})
     processed = root / PROCESSED
@@ -277,21 +264,13 @@ def publish(
             if problems:
                 raise CsedataError(str(PROCESSED / version), f"not released: {problems[0]}")
             os.chmod(staging, 0o755)
-            _fsync_tree(staging)
+            durable.fsync_tree(staging)
             os.rename(staging, target)
-            _fsync(processed)
-            _replace_text(processed / LATEST, version + "\n")
+            durable.fsync(processed)
+            durable.replace_text(processed / LATEST, version + "\n")
             return Outcome("written", version, target, previous)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @dataclass(frozen=True)
@@ -318,13 +297,15 @@ def _provenance_only(ours: Path, theirs: Path) -> list[str]:
 
 def rebuild(
     root: Path,
-    frames: dict[str, pd.DataFrame],
+    validated: Validated,
     lock_sha256: str | None,
     into: Path,
     extras: dict[str, bytes] | None = None,
 ) -> Rebuilt:
     """Write the latest release again into the empty folder ``into`` and compare every
     file with the published one."""
+    _require_validated(validated)
+    frames = validated.frames
     version = latest_version(root)
     if version is None:
         raise CsedataError(str(PROCESSED / LATEST), "no release to rebuild")
@@ -338,7 +319,7 @@ def rebuild(
     previous = manifest["previous"]
     changes = diff.compare(_previous_tables(root / PROCESSED, previous), tables)
     _write_release(build, into, tables, changes, version, previous, manifest["created"])
-    ours, theirs = _snapshot(into), _snapshot(published)
+    ours, theirs = durable.tree_sha256(into), durable.tree_sha256(published)
     where = {True: "only in the rebuild", False: "only in the release"}
     differing = [
         rel for rel in sorted(ours.keys() | theirs.keys()) if ours.get(rel) != theirs.get(rel)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from csedata import durable
 from csedata.errors import CsedataError
 from csedata.registry import REGISTRY, Snapshot, Source
 
@@ -40,13 +41,6 @@ def _yaml() -> YAML:
     return yml
 
 
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _write_once(root: Path, rel: str, data: bytes) -> None:
     """Create raw/<rel> with ``data``; an existing file must already hold exactly that."""
     path = root / "raw" / rel
@@ -58,7 +52,7 @@ def _write_once(root: Path, rel: str, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     os.close(fd)
     try:
-        _fsync_write(Path(tmp), data)
+        durable.write_synced(Path(tmp), data)
         os.chmod(tmp, 0o444)
         os.link(tmp, path)  # fails if the name exists: never an overwrite
     finally:
@@ -85,9 +79,7 @@ def _register(root: Path, new: Source) -> None:
     entry.setdefault("snapshots", []).append(earlier)
     out = io.StringIO()
     yml.dump(data, out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    _fsync_write(tmp, out.getvalue().encode("utf-8"))
-    os.replace(tmp, path)
+    durable.replace_bytes(path, out.getvalue().encode("utf-8"))
 
 
 def store(root: Path, source: Source, body: bytes, content_type: str | None, day: date) -> Source:

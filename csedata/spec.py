@@ -5,7 +5,7 @@ tokens it deliberately leaves out, the relations its figures must bear out
 (``checks:``) and the inconsistencies a reviewer traced to the source itself.
 The models here only check the shape of that data; the meaning (does the quote
 still match? do the figures agree?) is checked against the raw text by
-csedata.extract and csedata.ledger, and against the numbers by csedata.validate.
+csedata.extract and csedata.ledger, and against the numbers by csedata.validation.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ Ref = Annotated[str, Field(pattern=REF)]
 
 
 class _Declared(_Strict):
-    """A relation between figures that the numbers must bear out (see csedata.relations)."""
+    """A relation between figures the numbers must bear out (csedata.validation.relations)."""
 
     id: str = Field(pattern=SLUG)
     note: str | None = None
@@ -145,7 +145,7 @@ class Inconsistency(_Strict):
     """A check the source itself fails, reviewed: reported as a warning, not an error.
 
     ``check`` is a declared relation's id or the name of a table check
-    (csedata.checks), then with the ``table_id`` and ``category`` it fails on.
+    (csedata.validation.arithmetic), then with the ``table_id`` and ``category`` it fails on.
     """
 
     check: str = Field(pattern=SLUG)

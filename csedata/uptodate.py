@@ -12,12 +12,12 @@ with the latest release byte for byte.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from csedata import parquet, verify
-from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
+from csedata import durable, verify
+from csedata.batches import BATCH_SIZE, cache_entry, cache_key, inputs_digest, is_cached
+from csedata.pipeline import plan
 from csedata.registry import load_registry, read_bytes, select
 from csedata.release import Outcome
 from csedata.store import PROCESSED, latest_version
@@ -27,7 +27,7 @@ RECORD = Path(".cache") / "release-inputs.json"
 
 def _manifest_sha256(root: Path, version: str) -> str | None:
     path = root / PROCESSED / version / "manifest.json"
-    return parquet.sha256(path) if path.is_file() else None
+    return durable.sha256(path) if path.is_file() else None
 
 
 def current(root: Path, inputs: str) -> Outcome | None:
@@ -51,7 +51,7 @@ def current(root: Path, inputs: str) -> Outcome | None:
 
 def lock_sha256(root: Path) -> str | None:
     lock = root / "uv.lock"
-    return parquet.sha256(lock) if lock.is_file() else None
+    return durable.sha256(lock) if lock.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,17 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
     latest = latest_version(root)
     if latest is not None:  # the base of the next release, or the answer "up to date"
         verify.require_sound(root / PROCESSED / latest)
-    registry = load_registry(root)
-    select(registry, sources)  # an unknown id stops the run; the release holds every source
+    select(load_registry(root), sources)  # an unknown id stops the run
+    groups = plan(root, None, batch_size)  # the release holds every source
     keys, uncached = [], []
-    for ids in batches(list(registry), batch_size):
-        for source_id in ids:
-            read_bytes(root, registry[source_id])  # raises on a changed or missing file
-        keys.append(cache_key(root, [registry[i] for i in ids]))
+    for group in groups:
+        for source in group:
+            read_bytes(root, source)  # raises on a changed or missing file
+        keys.append(cache_key(root, group))
         if not is_cached(cache_entry(root, keys[-1])):
-            uncached.append(len(ids))
+            uncached.append(len(group))
     unchanged = current(root, inputs_digest(keys, lock_sha256(root)))
-    return Plan(len(registry), sum(uncached), len(uncached), unchanged)
+    return Plan(sum(map(len, groups)), sum(uncached), len(uncached), unchanged)
 
 
 def record(root: Path, inputs: str, version: str) -> None:
@@ -97,6 +97,4 @@ def record(root: Path, inputs: str, version: str) -> None:
         "version": version,
         "manifest_sha256": _manifest_sha256(root, version),
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    durable.replace_text(path, json.dumps(data, sort_keys=True) + "\n")

@@ -3,7 +3,7 @@
 The manifest lists every file of a release with its sha256 and size; nothing may
 be missing, changed or added (csedata.manifest). Only when the bytes hold are
 the manifest's claims checked and the tables read back and run through the
-pandera schemas again (csedata.validate). A release a command builds on or
+pandera schemas again (csedata.validation). A release a command builds on or
 compares is first checked soundly but cheaply (``require_sound``): bytes, row
 counts and datapackage.json's hashes, not the rows themselves.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from csedata import datapackage, manifest, parquet, privacy, redact, store, validate
+from csedata import datapackage, manifest, parquet, privacy, redact, store, validation
 from csedata.errors import CsedataError
 from schemas import schema_for
 
@@ -102,7 +102,7 @@ def problems(release: Path, deep: bool = True, version: str | None = None) -> li
         frames = {name: _read(path, pd.read_parquet) for name, path in tables.items()}
     except CsedataError as exc:
         return [str(exc)]
-    return lines + [f"{release}: {line}" for line in validate.failures(frames)]
+    return lines + [f"{release}: {line}" for line in validation.failures(frames)]
 
 
 def releases(root: Path, version: str | None = None, every: bool = False) -> dict[Path, list[str]]:

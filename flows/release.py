@@ -13,18 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from csedata import pipeline, release, summary, uptodate, validate
-from csedata.batches import BATCH_SIZE, batches, inputs_digest
+from csedata import pipeline, release, summary, uptodate
+from csedata.batches import BATCH_SIZE
 from csedata.errors import CsedataError
+from csedata.pipeline import Batch, Extracted
 from csedata.refresh import after_change, refresh_sources
 from csedata.registry import Source, load_registry, select
-from csedata.report import headline, markdown, table_rows
-from csedata.validate import REPORT_FILES
+from csedata.report import REPORT_FILES, headline, markdown, render, store_report, table_rows
+from csedata.validation import Validated
 
 
 @task(name="refresh-sources")
@@ -39,20 +39,28 @@ def refresh_step(root: str, source_ids: list[str]) -> list[dict[str, str]]:
 
 # csedata caches extraction on content itself; Prefect's input hashing would only cost time.
 @task(name="extract-batch", task_run_name="extract-{label}", cache_policy=NO_CACHE)
-def extract_batch(root: str, sources: list[Source], label: str) -> dict[str, Any]:
-    batch = pipeline.extract_batch(Path(root), sources)
-    return {"path": str(batch.path), "key": batch.key, "cached": batch.cached, "n": batch.sources}
+def extract_batch(root: str, sources: list[Source], label: str) -> Batch:
+    return pipeline.extract_batch(Path(root), sources)
+
+
+def _on_task_runner(root: Path, groups: list[list[Source]]) -> list[Batch]:
+    """The batches as tasks on the flow's task runner, all submitted before any is awaited."""
+    futures = [
+        extract_batch.submit(str(root), group, f"{group[0].source_id}+{len(group) - 1}")
+        for group in groups
+    ]
+    return [future.result() for future in futures]  # re-raises a batch's error
 
 
 # The tables stay in this process's memory, handed from task to task: never persisted.
 @task(name="validate", cache_policy=NO_CACHE, persist_result=False)
-def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict[str, Any]:
-    """Run every check, publish the report as artifacts, then stop the flow on an error."""
-    paths = [Path(p) for p in parts]
-    frames = pipeline.assemble(sources, paths)
-    report = validate.build_report(Path(root), frames, pipeline.declarations(paths))
-    files = validate.render(report)
-    folder = validate.store_report(Path(root), files)
+def validate_release(root: str, extracted: Extracted) -> tuple[Validated, str]:
+    """Run every check, publish the report as artifacts, then stop the flow on an error;
+    return the validated tables and the folder of the report's files."""
+    checked = pipeline.check(Path(root), extracted)
+    report = checked.report
+    files = render(report)
+    folder = store_report(Path(root), files)
     # the artifacts count checks by name: a page of the same size for any number of sources
     create_markdown_artifact(
         key="validation-report",
@@ -62,24 +70,23 @@ def validate_release(root: str, sources: list[Source], parts: list[str]) -> dict
     create_table_artifact(
         key="validation-checks", table=table_rows(report), description=headline(report)
     )
-    validate.require_valid(report)
-    return {"frames": frames, "report": str(folder)}
+    return checked.valid(), str(folder)
 
 
 @task(name="publish", cache_policy=NO_CACHE, persist_result=False)
 def publish_release(
     root: str,
-    frames: dict[str, pd.DataFrame],
+    validated: Validated,
     report: str,
     inputs: str,
-    parts: list[str],
+    parts: list[Path],
     rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
     lock_sha256 = uptodate.lock_sha256(Path(root))
     extras = {f"validation/{name}": (Path(report) / name).read_bytes() for name in REPORT_FILES}
     if rebuild_into is not None:
-        rebuilt = release.rebuild(Path(root), frames, lock_sha256, Path(rebuild_into), extras)
+        rebuilt = release.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
         return {
             "status": "rebuilt",
             "version": rebuilt.version,
@@ -87,8 +94,8 @@ def publish_release(
             "differences": rebuilt.differences,
             "notes": rebuilt.notes,
         }
-    watch = pipeline.watchlist(Path(root), [Path(p) for p in parts])
-    outcome = release.publish(Path(root), frames, lock_sha256, extras, watch)
+    watch = pipeline.watchlist(Path(root), parts)
+    outcome = release.publish(Path(root), validated, lock_sha256, extras, watch)
     uptodate.record(Path(root), inputs, outcome.version)
 
     return {
@@ -119,25 +126,16 @@ def release_flow(
     named = sorted(select(load_registry(Path(root)), sources))
     refreshed = refresh_step(root, named) if refresh else None
     try:
-        registry = load_registry(Path(root))  # every source, with the refreshed entries
-        groups = [[registry[i] for i in ids] for ids in batches(list(registry), batch_size)]
-        futures = [
-            extract_batch.submit(root, group, f"{group[0].source_id}+{len(group) - 1}")
-            for group in groups
-        ]
-        extracted = [future.result() for future in futures]  # re-raises a batch's error
-        inputs = inputs_digest([e["key"] for e in extracted], uptodate.lock_sha256(Path(root)))
-        ordered = [source for group in groups for source in group]
-        parts = [e["path"] for e in extracted]
-        checked = validate_release(root, ordered, parts)
-        outcome = publish_release(
-            root, checked["frames"], checked["report"], inputs, parts, rebuild_into
-        )
-        outcome["observations"] = len(checked["frames"]["observations"])
+        groups = pipeline.plan(Path(root), None, batch_size)  # every source, refreshed
+        extracted = pipeline.extract_batches(Path(root), groups, _on_task_runner)
+        inputs = extracted.inputs(uptodate.lock_sha256(Path(root)))
+        validated, report = validate_release(root, extracted)
+        outcome = publish_release(root, validated, report, inputs, extracted.parts, rebuild_into)
+        outcome["observations"] = len(validated.frames["observations"])
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
-    outcome["extracted"] = sum(e["n"] for e in extracted if not e["cached"])
-    outcome["cached"] = sum(e["n"] for e in extracted if e["cached"])
+    outcome["extracted"] = extracted.count(cached=False)
+    outcome["cached"] = extracted.count(cached=True)
     outcome["refresh"] = refreshed
     outcome["summary"] = summary.line(outcome)
     get_run_logger().info(outcome["summary"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ import pytest
 if TYPE_CHECKING:  # csedata is imported in the fixtures: after the settings below
     from csedata.registry import Source
     from csedata.spec import Declarations
+    from csedata.validation import Validated
 
 # Prefect reads these when first imported: no network, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -85,3 +86,16 @@ def declarations(built: tuple[list[Source], Path]) -> dict[str, Declarations]:
 def frames(built_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """A copy of the release's tables for one test to change."""
     return {name: df.copy() for name, df in built_frames.items()}
+
+
+@pytest.fixture(scope="session")
+def validate(
+    declarations: dict[str, Declarations],
+) -> Callable[[dict[str, pd.DataFrame]], Validated]:
+    """Run every check over tables a test built, as publishing needs (raises on an error)."""
+    from csedata import validation
+
+    def run(frames: dict[str, pd.DataFrame]) -> Validated:
+        return validation.check(REPO, frames, declarations).valid()
+
+    return run

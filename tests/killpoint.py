@@ -4,7 +4,7 @@ Python's audit hooks report every open for writing, mkdir, rename or replace,
 chmod and removal a process makes, before it happens. Counting those under a
 folder gives numbered, repeatable kill points with no hook inside csedata.
 
-Run as a script (ROOT is a project folder, FRAMES a pickled dict of frames):
+Run as a script (ROOT is a project folder, FRAMES pickled csedata.validation.Validated):
 
     killpoint.py sweep BASE FRAMES OUT      every kill point of release.publish
     killpoint.py publish ROOT FRAMES [DIR]  publish once; with DIR, pause holding the lock

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csedata import checks, relations
 from csedata.errors import CsedataError
 from csedata.spec import Change, Exclusive, SameFigure, Share, load_spec
+from csedata.validation import arithmetic as checks
+from csedata.validation import relations
 from schemas import OBSERVATIONS, frame
 
 

@@ -56,3 +56,19 @@ def test_code_digest_follows_the_code(tmp_path: Path) -> None:
     restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in codedigest.CODE_DIRS)
     schema_py.write_text(schema_py.read_text() + "\n# changed\n")
     assert codedigest.digest_of((restored[0], copies[1], restored[2])) != codedigest.code_digest()
+
+
+def test_code_digest_covers_templates_but_not_specs_or_bytecode(tmp_path: Path) -> None:
+    """Every file that shapes a release is code (the report's template too); the specs are
+    hashed apart and bytecode only mirrors the modules."""
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in codedigest.CODE_DIRS)
+    assert codedigest.digest_of(copies) == codedigest.code_digest()
+    cache = copies[0] / "__pycache__" / "stray.cpython-311.pyc"
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_bytes(b"\0")
+    spec = next((copies[2] / "specs").glob("*.yaml"))
+    spec.write_text(spec.read_text() + "\n# changed\n")
+    assert codedigest.digest_of(copies) == codedigest.code_digest()
+    template = copies[0] / "report" / "templates" / "report.html.j2"
+    template.write_text(template.read_text() + "\n")
+    assert codedigest.digest_of(copies) != codedigest.code_digest()

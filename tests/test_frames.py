@@ -10,7 +10,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csedata import checks, frames, parquet
+from csedata import frames, parquet
+from csedata.validation import arithmetic as checks
 from schemas import LEDGER
 
 ROWS = 40

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csedata import numberwords
 from csedata.errors import CsedataError
 from csedata.extract import extract
 from csedata.ledger import _WORDS, TOKEN, ledger
@@ -175,6 +176,19 @@ def test_error_stays_one_line_with_crlf_line_endings() -> None:
 def test_extra_number_word() -> None:
     text = real_text(MINNEAPOLIS) + "\nTwelve officers attended.\n"
     expect_unexplained(text, "Twelve", text.index("Twelve"))
+
+
+@pytest.mark.parametrize("word", ["thirteenth", "Sixteenth", "thirtieth", "ninetieth"])
+def test_every_ordinal_is_a_token(word: str) -> None:
+    text = real_text(MINNEAPOLIS) + f"\nIt was the {word} report.\n"
+    expect_unexplained(text, word, text.index(word))
+
+
+def test_every_number_word_the_reader_knows_is_a_token() -> None:
+    cardinals = {**numberwords.SMALL, **numberwords.TENS, **numberwords.SCALES}
+    words = {*cardinals, *numberwords.DENOMINATORS, *numberwords.ORDINALS}
+    assert {numberwords.ordinal(w) for w, n in cardinals.items() if n} <= words
+    assert [w for w in sorted(words) if not TOKEN.fullmatch(w)] == []
 
 
 def test_several_extra_numbers_report_the_first_and_count_the_rest() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -13,12 +14,16 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from csedata import parquet, privacy, redact, release, store, validate, verify
+from csedata import parquet, privacy, redact, release, report, store, verify
 from csedata.cli import app, run_release
 from csedata.errors import CsedataError
 from csedata.spec import Declarations, Exclusion, Spec
+from csedata.validation import Validated, build_report
 from schemas import schema_for
+from tests.changes import recount
 from tests.conftest import REPO
+
+Validate = Callable[[dict[str, pd.DataFrame]], Validated]
 
 ITEMP = "itemp-2021-production"
 PEOPLE = REPO / privacy.PEOPLE_DIR
@@ -101,7 +106,7 @@ def _unlisted_case_story_word(project: Path) -> str:
 @pytest.mark.parametrize("who", ["listed", "case-story"])
 @pytest.mark.parametrize("where", ["observation label", "ledger note", "diff entry", "report"])
 def test_the_build_refuses_a_planted_name(
-    project: Path, frames: dict[str, pd.DataFrame], where: str, who: str
+    project: Path, frames: dict[str, pd.DataFrame], validate: Validate, where: str, who: str
 ) -> None:
     word = "Parsons" if who == "listed" else _unlisted_case_story_word(project)
     assert who != "listed" or word in _listed()
@@ -113,14 +118,14 @@ def test_the_build_refuses_a_planted_name(
     elif where == "ledger note":
         planted, expected = _plant_note(frames, word), "ledger.parquet"
     elif where == "diff entry":
-        release.publish(project, frames, None, watch=watch)  # a clean base to differ from
+        release.publish(project, validate(frames), None, watch=watch)  # a clean base
         planted, expected = _plant_label(frames, word), "diff.json"
     else:
         extras = {"validation/report.html": f"<td>sentenced: {word}&#39;s case</td>".encode()}
         expected = "validation/report.html"
     before = _tree(project / "processed")
     with pytest.raises(CsedataError, match=r"not released: .*names a person") as caught:
-        release.publish(project, planted, None, extras, watch)
+        release.publish(project, validate(planted), None, extras, watch)
     assert expected in str(caught.value) and "\n" not in str(caught.value)
     assert _tree(project / "processed") == before
 
@@ -145,13 +150,16 @@ def test_the_flow_refuses_a_name_in_a_spec(project: Path, prefect_api: str) -> N
     assert _tree(project / "processed") == before
 
 
-def _published_with_a_name(project: Path, frames: dict[str, pd.DataFrame]) -> Path:
+def _published_with_a_name(
+    project: Path, frames: dict[str, pd.DataFrame], validate: Validate
+) -> Path:
     """A release published before its names were listed (as 1.0.0 was)."""
     people = project / privacy.PEOPLE_DIR
     kept = {p.name: p.read_bytes() for p in people.glob("*.yaml")}
     shutil.rmtree(people)
     unwatched = privacy.Watchlist({})
-    outcome = release.publish(project, _plant_note(frames, "Parsons"), None, watch=unwatched)
+    planted = validate(_plant_note(frames, "Parsons"))
+    outcome = release.publish(project, planted, None, watch=unwatched)
     people.mkdir()
     for name, data in kept.items():
         (people / name).write_bytes(data)
@@ -159,9 +167,9 @@ def _published_with_a_name(project: Path, frames: dict[str, pd.DataFrame]) -> Pa
 
 
 def test_verify_finds_a_name_and_redact_removes_it(
-    project: Path, frames: dict[str, pd.DataFrame]
+    project: Path, frames: dict[str, pd.DataFrame], validate: Validate
 ) -> None:
-    folder = _published_with_a_name(project, frames)
+    folder = _published_with_a_name(project, frames, validate)
     found = verify.releases(project, folder.name)[folder]
     assert len(found) == 1 and "ledger.parquet: names a person" in found[0]
 
@@ -190,14 +198,12 @@ def test_verify_finds_a_name_and_redact_removes_it(
 
 
 def test_the_next_changelog_tells_the_redaction_without_the_name(
-    project: Path, frames: dict[str, pd.DataFrame]
+    project: Path, frames: dict[str, pd.DataFrame], validate: Validate
 ) -> None:
-    folder = _published_with_a_name(project, frames)
+    folder = _published_with_a_name(project, frames, validate)
     redact.redact(project, [folder.name], "a defendant's name in a ledger note")
-    obs = frames["observations"].copy()
-    obs["value"] = obs["value"] + 1
     watch = privacy.from_sources(project)
-    outcome = release.publish(project, {**frames, "observations": obs}, None, watch=watch)
+    outcome = release.publish(project, validate(recount(frames, 242)), None, watch=watch)
     changelog = (outcome.path / "CHANGELOG.md").read_text()
     entry = changelog.split("\n## ")[1]
     assert f"{folder.name}/ledger.parquet" in entry and "a defendant's name" in entry
@@ -225,6 +231,6 @@ def test_the_validation_report_names_no_person(
     tmp_path: Path, frames: dict[str, pd.DataFrame], declarations: dict[str, Declarations]
 ) -> None:
     """The report quotes the sources: its files are scanned like the release's."""
-    for name, data in validate.render(validate.build_report(REPO, frames, declarations)).items():
+    for name, data in report.render(build_report(REPO, frames, declarations)).items():
         (tmp_path / name).write_bytes(data)
     assert privacy.problems(tmp_path, privacy.from_sources(REPO)) == []

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from csedata.cli import app, run_release
 from csedata.errors import CsedataError
+from csedata.registry import load_registry
 
 MISSING = "alphanews-2016-minnesota"  # its URL answers 404 throughout
 
@@ -31,6 +32,7 @@ def test_refresh_then_release(
     project: Path, site: Site, monkeypatch: pytest.MonkeyPatch, prefect_api: str
 ) -> None:
     texts = mirror(project, site, missing=MISSING)
+    n_sources = len(load_registry(project))
     first = run_release(project, None, batch_size=1)  # without --refresh: no request at all
     assert site.requests == []
     assert (first["status"], first["version"]) == ("written", "1.0.0")
@@ -40,9 +42,10 @@ def test_refresh_then_release(
     # nothing changed upstream: full downloads equal to the snapshots, nothing written
     second = run_release(project, None, refresh=True, batch_size=1)
     assert statuses(second) == {sid: "unchanged" for sid in texts} | {MISSING: "failed"}
-    assert (second["status"], second["extracted"], second["cached"]) == ("unchanged", 0, 5)
+    assert (second["status"], second["extracted"], second["cached"]) == ("unchanged", 0, n_sources)
     assert second["summary"].startswith(
-        "refresh: 5 sources checked: 4 unchanged, 1 failed; up to date: release 1.0.0 at "
+        f"refresh: {n_sources} sources checked: {n_sources - 1} unchanged, 1 failed; "
+        "up to date: release 1.0.0 at "
     )
     assert tree(project / "processed") == released
 
@@ -57,9 +60,10 @@ def test_refresh_then_release(
         "kept raw/alphanews-2016-11-minnesota-sentencing-practices.txt"
     ]
     assert done.stdout == (
-        "refresh: 5 sources checked: 4 not-modified, 1 failed; "
+        f"refresh: {n_sources} sources checked: {n_sources - 1} not-modified, 1 failed; "
         f"up to date: release 1.0.0 at {project / 'processed' / '1.0.0'} "
-        "(nothing written: same tables as the latest release; 0 sources extracted, 5 from cache)\n"
+        "(nothing written: same tables as the latest release; "
+        f"0 sources extracted, {n_sources} from cache)\n"
     )
     assert tree(project / "processed") == released
 

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -17,22 +18,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount
 
 import csedata
 from csedata import diff, parquet, pipeline, release, verify
 from csedata.errors import CsedataError
 from csedata.frames import plain
+from csedata.validation import Validated
 from schemas import SCHEMAS, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
-SMARTPHONE = "ussc-2021-production/method-of-production/smartphone-or-tablet/count"
-Frames = dict[str, pd.DataFrame]
+Validate = Callable[[Frames], Validated]
 
 
-def _publish(root: Path, frames: Frames) -> release.Outcome:
-    """Publish, with the sources' tables rebuilt from observations a test changed."""
+def _publish(root: Path, frames: Frames, validate: Validate) -> release.Outcome:
+    """Validate and publish, with the sources' tables rebuilt from observations a test
+    changed."""
     frames["tables"] = pipeline.source_tables(frames["observations"])
-    outcome = release.publish(root, frames, None)
+    outcome = release.publish(root, validate(frames), None)
     assert verify.problems(outcome.path) == []
     return outcome
 
@@ -68,8 +71,8 @@ def _remove_observation(frames: Frames) -> str:
     return str(gone)
 
 
-def test_release_files_and_frictionless(tmp_path: Path, frames: Frames) -> None:
-    outcome = _publish(tmp_path, frames)
+def test_release_files_and_frictionless(tmp_path: Path, frames: Frames, validate: Validate) -> None:
+    outcome = _publish(tmp_path, frames, validate)
     folder = outcome.path
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert {
@@ -141,10 +144,10 @@ def test_release_files_and_frictionless(tmp_path: Path, frames: Frames) -> None:
 
 
 def test_frictionless_rejects_a_table_that_breaks_its_schema(
-    tmp_path: Path, frames: Frames
+    tmp_path: Path, frames: Frames, validate: Validate
 ) -> None:
     """The generated constraints are real: a value outside its enum fails validation."""
-    folder = _publish(tmp_path, frames).path
+    folder = _publish(tmp_path, frames, validate).path
     package = json.loads((folder / "datapackage.json").read_text())
     unit = next(
         f
@@ -177,24 +180,26 @@ def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frame
             assert field.type == parquet.ARROW_TYPES[str(column.dtype)]  # even when all null
 
 
-def test_versions_follow_the_change(tmp_path: Path, frames: Frames) -> None:
+def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
-    assert _publish(root, frames).version == "1.0.0"
+    assert _publish(root, frames, validate).version == "1.0.0"
     before = _snapshot(root / "processed")
 
-    same = release.publish(root, frames, None)
+    same = release.publish(root, validate(frames), None)
     assert (same.status, same.version) == ("unchanged", "1.0.0")
     assert _snapshot(root / "processed") == before
 
-    obs = frames["observations"]
-    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 242.0
-    patch = _publish(root, frames)
+    patch = _publish(root, recount(frames, 242.0), validate)
     assert (patch.version, patch.previous) == ("1.0.1", "1.0.0")
     report = json.loads((patch.path / "diff.json").read_text())
     assert (report["from"], report["to"], report["change"]) == ("1.0.0", "1.0.1", "patch")
     changed = report["tables"]["observations"]["rows"]["changed"]
     assert changed == [
-        {"key": {"observation_id": SMARTPHONE}, "changes": {"value": {"old": 241.0, "new": 242.0}}}
+        {"key": {"observation_id": SMARTPHONE}, "changes": {"value": {"old": 241.0, "new": 242.0}}},
+        {
+            "key": {"observation_id": SMARTPHONE_SHARE},
+            "changes": {"value": {"old": 47.1, "new": 47.3}},
+        },
     ]
     [shaped] = report["tables"]["tables"]["rows"]["changed"]
     assert shaped["key"] == {
@@ -202,17 +207,20 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames) -> None:
         "table_id": "method-of-production",
         "category": "smartphone-or-tablet",
     }
-    assert shaped["changes"] == {"n": {"old": 241.0, "new": 242.0}}
+    assert shaped["changes"] == {
+        "n": {"old": 241.0, "new": 242.0},
+        "percent": {"old": 47.1, "new": 47.3},
+    }
     assert set(report["tables"]) == {"observations", "tables"}
 
     added = _add_observation(frames)
-    minor = _publish(root, frames)
+    minor = _publish(root, frames, validate)
     assert minor.version == "1.1.0"
     rows = json.loads((minor.path / "diff.json").read_text())["tables"]["observations"]["rows"]
     assert [r["observation_id"] for r in rows["added"]] == [added]
 
     removed = _remove_observation(frames)
-    major = _publish(root, frames)
+    major = _publish(root, frames, validate)
     assert major.version == "2.0.0"
     report = json.loads((major.path / "diff.json").read_text())
     assert [r["observation_id"] for r in report["tables"]["observations"]["rows"]["removed"]] == [
@@ -271,33 +279,30 @@ def test_next_version() -> None:
     assert diff.next_version("1.4.2", "major") == "2.0.0"
 
 
-def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames) -> None:
+def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path / "project"
-    _publish(root, frames)
-    obs = frames["observations"]
-    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 242.0
-    latest = _publish(root, frames)
-    rebuilt = release.rebuild(root, frames, None, tmp_path / "again")
+    _publish(root, frames, validate)
+    latest = _publish(root, recount(frames, 242.0), validate)
+    rebuilt = release.rebuild(root, validate(frames), None, tmp_path / "again")
     assert (rebuilt.version, rebuilt.differences, rebuilt.notes) == ("1.0.1", [], [])
     assert _snapshot(tmp_path / "again") == _snapshot(latest.path)
 
     # other locked libraries that give the same files: reproduced, and the manifest says so
-    relocked = release.rebuild(root, frames, "0" * 64, tmp_path / "relocked")
+    relocked = release.rebuild(root, validate(frames), "0" * 64, tmp_path / "relocked")
     assert relocked.differences == []
     assert relocked.notes == ["manifest.json: built by other code or libraries (lock_sha256)"]
 
     # the rebuild compares every file: other data gives other bytes, and says which
-    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = 243.0
-    other = release.rebuild(root, frames, None, tmp_path / "other")
+    other = release.rebuild(root, validate(recount(frames, 243.0)), None, tmp_path / "other")
     assert "observations.parquet: sha256 differs" in other.differences
     assert "diff.json: sha256 differs" in other.differences
     with pytest.raises(CsedataError, match="not empty"):
-        release.rebuild(root, frames, None, tmp_path / "other")
+        release.rebuild(root, validate(frames), None, tmp_path / "other")
 
 
-def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames) -> None:
+def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
-    folder = _publish(root, frames).path
+    folder = _publish(root, frames, validate).path
     obs = csedata.load(root=root)
     assert obs.equals(pd.read_parquet(folder / "observations.parquet"))
     assert csedata.load("1.0.0", root=root).equals(obs)

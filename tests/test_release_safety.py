@@ -10,25 +10,22 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from changes import SMARTPHONE, Frames, recount
 from typer.testing import CliRunner
 
-from csedata import release, store, verify
+from csedata import release, store, validation, verify
 from csedata.cli import app, run_release
+from csedata.errors import CsedataError
+from csedata.spec import Declarations
+from csedata.validation import Validated
 
 REPO = Path(__file__).resolve().parent.parent
 KILLPOINT = str(REPO / "tests" / "killpoint.py")
-SMARTPHONE = "ussc-2021-production/method-of-production/smartphone-or-tablet/count"
-Frames = dict[str, pd.DataFrame]
-
-
-def _changed(frames: Frames, value: float) -> Frames:
-    obs = frames["observations"]
-    obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = value
-    return frames
+Validate = Callable[[Frames], Validated]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -42,15 +39,17 @@ def _leftovers(processed: Path) -> list[str]:
     )
 
 
-def test_sigkill_at_every_step_of_publish(tmp_path: Path, frames: Frames) -> None:
+def test_sigkill_at_every_step_of_publish(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
     """Kill publish before each of its file-system steps in turn: the earlier release
     stays byte for byte, LATEST always names a complete release, and the next run
     cleans up and finishes."""
     base = tmp_path / "base"
-    first = release.publish(base, frames, None)
+    first = release.publish(base, validate(frames), None)
     old = _files(first.path)
-    new_frames = _changed(frames, 242.0)
-    (tmp_path / "frames.pkl").write_bytes(pickle.dumps(new_frames))
+    new_frames = recount(frames, 242.0)
+    (tmp_path / "frames.pkl").write_bytes(pickle.dumps(validate(new_frames)))
     (tmp_path / "out").mkdir()
     done = subprocess.run(
         [
@@ -83,7 +82,7 @@ def test_sigkill_at_every_step_of_publish(tmp_path: Path, frames: Frames) -> Non
             assert verify.problems(processed / "1.0.1") == [], run
         states.add((latest, "1.0.1" in versions, bool(_leftovers(processed))))
 
-        again = release.publish(root, new_frames, None)
+        again = release.publish(root, validate(new_frames), None)
         assert again.version == "1.0.1", run
         assert store.latest_version(root) == "1.0.1"
         assert store.versions(root) == ["1.0.0", "1.0.1"]
@@ -106,10 +105,12 @@ def _wait_for(path: Path, process: subprocess.Popen[str]) -> None:
         time.sleep(0.05)
 
 
-def test_second_release_at_once_exits_with_a_clear_message(tmp_path: Path, frames: Frames) -> None:
+def test_second_release_at_once_exits_with_a_clear_message(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
     root, signals = tmp_path / "project", tmp_path / "signals"
     signals.mkdir()
-    (tmp_path / "frames.pkl").write_bytes(pickle.dumps(frames))
+    (tmp_path / "frames.pkl").write_bytes(pickle.dumps(validate(frames)))
     args = [sys.executable, KILLPOINT, "publish", str(root), str(tmp_path / "frames.pkl")]
     first = subprocess.Popen([*args, str(signals)], stdout=subprocess.PIPE, text=True)
     try:
@@ -125,13 +126,13 @@ def test_second_release_at_once_exits_with_a_clear_message(tmp_path: Path, frame
         out, _ = first.communicate(timeout=300)
     assert (first.returncode, out) == (0, "written 1.0.0\n")
     assert verify.releases(root, every=True) == {root / "processed" / "1.0.0": []}
-    assert release.publish(root, frames, None).status == "unchanged"
+    assert release.publish(root, validate(frames), None).status == "unchanged"
 
 
-def test_verify_names_the_changed_file(tmp_path: Path, frames: Frames) -> None:
+def test_verify_names_the_changed_file(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
-    folder = release.publish(root, frames, None).path
-    release.publish(root, _changed(frames, 242.0), None)
+    folder = release.publish(root, validate(frames), None).path
+    release.publish(root, validate(recount(frames, 242.0)), None)
     runner = CliRunner()
     ok = runner.invoke(app, ["verify", "--all", "--root", str(root)])
     assert ok.exit_code == 0, ok.output
@@ -182,9 +183,9 @@ def test_verify_names_the_changed_file(tmp_path: Path, frames: Frames) -> None:
     ids=["extra-file", "missing-file", "edited-datapackage"],
 )
 def test_verify_finds_other_damage(
-    tmp_path: Path, frames: Frames, damage: object, expected: str
+    tmp_path: Path, frames: Frames, validate: Validate, damage: object, expected: str
 ) -> None:
-    folder = release.publish(tmp_path, frames, None).path
+    folder = release.publish(tmp_path, validate(frames), None).path
     damage(folder)  # type: ignore[operator]
     problems = verify.problems(folder)
     assert len(problems) == 1
@@ -233,20 +234,33 @@ def test_release_cli_killed_before_latest_then_recovers(
     assert _files(tmp_path / "rebuilt") == published
 
 
-def test_verify_reads_tables_back_and_names_the_row(tmp_path: Path, frames: Frames) -> None:
-    """Staging checks only footers (its frames were validated); verify re-validates rows."""
+def test_publish_takes_only_validated_tables(
+    tmp_path: Path, frames: Frames, declarations: dict[str, Declarations]
+) -> None:
+    """A release cannot be written from tables that skipped validation: bare frames fail
+    to type-check and raise, a Validated is made only by running the checks, and those
+    name the bad row (as verify does when it reads a release's tables back)."""
     tables = frames["tables"].copy()
     row = tables.index[tables["category"] == "smartphone-or-tablet"][0]
-    tables.loc[row, "percent"] = 147.1  # as if written by code that skipped validation
-    folder = release.publish(tmp_path, {**frames, "tables": tables}, None).path
-    assert verify.problems(folder, deep=False) == []
-    [problem] = verify.problems(folder)
+    tables.loc[row, "percent"] = 147.1
+    bad = {**frames, "tables": tables}
+    with pytest.raises(TypeError, match="Validated"):
+        release.publish(tmp_path, bad, None)  # type: ignore[arg-type]
+    checked = validation.check(REPO, bad, declarations)
+    with pytest.raises(TypeError, match=r"only csedata\.validation"):
+        Validated(bad, checked.report, object())
+    with pytest.raises(CsedataError, match=r"percent\.in_range"):
+        checked.valid()
+    [problem] = [line for line in validation.failures(bad) if "percent" in line]
     assert "percent.in_range" in problem
     assert "row 'ussc-2021-production/method-of-production/smartphone-or-tablet'" in problem
+    assert not (tmp_path / "processed").exists()
 
 
-def test_staging_check_reads_column_types_from_the_footer(tmp_path: Path, frames: Frames) -> None:
-    folder = release.publish(tmp_path, frames, None).path
+def test_staging_check_reads_column_types_from_the_footer(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    folder = release.publish(tmp_path, validate(frames), None).path
     tables = {"sources": folder / "sources.parquet"}
     assert verify._type_problems(folder, tables) == []
     retyped = frames["sources"].assign(bytes=frames["sources"]["bytes"].astype(str))

@@ -21,6 +21,7 @@ from localsite import Site, mirror, tree
 from typer.testing import CliRunner
 
 from csedata.cli import app
+from csedata.registry import load_registry
 from csedata.serve import SERVER_HOME, free_port
 
 CRON = "* * * * * */20"
@@ -109,9 +110,12 @@ def test_serve_runs_on_schedule_and_stops_its_server(
 
     # the first run refreshed (nothing new) and wrote the first release; the second,
     # with nothing changed, extracted nothing and wrote nothing
-    assert summaries[0].startswith("refresh: 5 sources checked: 5 unchanged; wrote release 1.0.0")
-    assert summaries[1].startswith("refresh: 5 sources checked: 5 not-modified; up to date:")
-    assert "0 sources extracted, 5 from cache" in summaries[1]
+    n = len(load_registry(project))
+    assert summaries[0].startswith(
+        f"refresh: {n} sources checked: {n} unchanged; wrote release 1.0.0"
+    )
+    assert summaries[1].startswith(f"refresh: {n} sources checked: {n} not-modified; up to date:")
+    assert f"0 sources extracted, {n} from cache" in summaries[1]
     assert tree(project / "processed") == first_done
 
     # the command stopped, and the local server it started went with it

@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 from csedata import release, store
 from csedata.cli import app
 from csedata.errors import CsedataError
-from tests.test_release_safety import Frames, _changed
+from csedata.validation import Validated
+from tests.changes import Frames, recount
+
+Validate = Callable[[Frames], Validated]
 
 # where in a file a byte is flipped: the middle of the data, the Parquet footer's metadata
 DAMAGE: dict[str, tuple[str, Callable[[int], int]]] = {
@@ -38,10 +41,10 @@ def _refusal(lines: str, damaged: Path) -> None:
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_release_refuses_a_damaged_latest(
-    project: Path, frames: Frames, damage: str, prefect_api: str
+    project: Path, frames: Frames, validate: Validate, damage: str, prefect_api: str
 ) -> None:
     """The command on a project whose LATEST was damaged after it was published."""
-    latest = release.publish(project, frames, None).path
+    latest = release.publish(project, validate(frames), None).path
     name, at = DAMAGE[damage]
     _flip(latest / name, at)
     before = tree(project / "processed")
@@ -53,13 +56,15 @@ def test_release_refuses_a_damaged_latest(
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
-def test_publish_builds_on_no_damaged_release(tmp_path: Path, frames: Frames, damage: str) -> None:
-    latest = release.publish(tmp_path, frames, None).path
+def test_publish_builds_on_no_damaged_release(
+    tmp_path: Path, frames: Frames, validate: Validate, damage: str
+) -> None:
+    latest = release.publish(tmp_path, validate(frames), None).path
     name, at = DAMAGE[damage]
     _flip(latest / name, at)
     before = tree(tmp_path / "processed")
     with pytest.raises(CsedataError) as caught:
-        release.publish(tmp_path, _changed(frames, 242.0), None)
+        release.publish(tmp_path, validate(recount(frames, 242)), None)
     _refusal(f"error: {caught.value}", latest / name)
     assert tree(tmp_path / "processed") == before
 
@@ -67,10 +72,10 @@ def test_publish_builds_on_no_damaged_release(tmp_path: Path, frames: Frames, da
 @pytest.mark.parametrize("which", ["1.0.0", "1.0.1"])
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
 def test_diff_refuses_a_damaged_release(
-    tmp_path: Path, frames: Frames, damage: str, which: str
+    tmp_path: Path, frames: Frames, validate: Validate, damage: str, which: str
 ) -> None:
-    release.publish(tmp_path, frames, None)
-    release.publish(tmp_path, _changed(frames, 242.0), None)
+    release.publish(tmp_path, validate(frames), None)
+    release.publish(tmp_path, validate(recount(frames, 242)), None)
     name, at = DAMAGE[damage]
     damaged = tmp_path / "processed" / which / name
     _flip(damaged, at)

@@ -1,4 +1,4 @@
-"""The validation report over the five real sources, and what reviewers see of it."""
+"""The validation report over the real sources, and what reviewers see of it."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from csedata import batches, validate, yamltext
+from csedata import batches, threads, validation, yamltext
 from csedata.errors import CsedataError
+from csedata.pipeline import check_project
 from csedata.registry import load_registry, read_text
-from csedata.report import Report, markdown
+from csedata.report import Report, markdown, render, write_report
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
-# the inconsistencies the five sources print, found by reading them: (check, source)
+# the inconsistencies the real sources print, found by reading them: (check, source)
 KNOWN = {
     ("percent-matches-count", "ussc-2021-production"),  # Other: 11 of 512 printed as 2.2%
     ("relationship-shares-exclusive", "ussc-2021-production"),  # 60.3 + 35.4 + 7.6 = 103.3
@@ -41,7 +42,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
     root = tmp_path_factory.mktemp("checked")
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
-    report = validate.check_project(root, None)  # extracts into root/.cache
+    report = check_project(root, None)  # extracts into root/.cache
     assert report.summary.errors == 0
     from csedata.pipeline import assemble, declarations, extract_batch
 
@@ -55,7 +56,7 @@ def test_real_sources_have_no_errors_and_every_known_inconsistency(
     checked: Checked,
 ) -> None:
     root, frames, declared = checked
-    report = validate.build_report(root, frames, declared)
+    report = validation.build_report(root, frames, declared)
     assert report.summary.errors == 0
     warnings = report.failures("warning")
     assert {(c.name, c.source_id) for c, _ in warnings} == KNOWN
@@ -94,7 +95,7 @@ def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(project: Path
             0, {**d["inconsistencies"][0], "category": "victim-produced"}
         ),
     )
-    report = validate.check_project(project, None)
+    report = check_project(project, None)
     errors = {(c.name, f.where) for c, f in report.failures("error")}
     assert errors == {
         ("percent-matches-count", "table method-of-production, row 'Other'"),
@@ -103,7 +104,7 @@ def test_unreviewed_inconsistency_is_an_error_and_stale_review_too(project: Path
             "inconsistency percent-matches-count (method-of-production, victim-produced)",
         ),
     }
-    error = validate.first_error(report)
+    error = validation.first_error(report)
     assert error is not None
     assert str(error).startswith(
         "raw/ussc-2021-10-production-offenses-overview.txt (ussc-2021-production): "
@@ -118,7 +119,7 @@ def test_declarations_reach_the_report_from_the_extraction_cache(
     """Validation takes the specs' checks and inconsistencies from the batch: a run from
     the cache parses no source's spec, and a changed spec is extracted again under a new
     key, with what it now declares."""
-    first = validate.check_project(project, None)
+    first = check_project(project, None)
     assert {(c.name, c.source_id) for c, _ in first.failures("warning")} == KNOWN
     (entry,) = (project / batches.CACHE).glob("batch-*")
     # only the sources that declare something, or tell a case story, are stored
@@ -138,7 +139,7 @@ def test_declarations_reach_the_report_from_the_extraction_cache(
         return load(root, path, where)
 
     monkeypatch.setattr(yamltext, "load", counting)
-    assert validate.check_project(project, None) == first
+    assert check_project(project, None) == first
     assert sorted(parsed) == ["_cross_source.yaml", "sources.yaml"]  # no source's spec
 
     sid = "ussc-2021-production"
@@ -148,7 +149,7 @@ def test_declarations_reach_the_report_from_the_extraction_cache(
         spec["checks"] = [c for c in spec["checks"] if c["id"] != "fy2019-offenders-agree"]
 
     _edit_spec(project, sid, edit)
-    changed = validate.check_project(project, None)
+    changed = check_project(project, None)
     assert f"{sid}.yaml" in parsed  # extracted again
     assert {e.name for e in (project / batches.CACHE).glob("batch-*")} - {entry.name}
     assert {c.id for c in first.checks} - {c.id for c in changed.checks} == {
@@ -165,7 +166,7 @@ def test_declared_check_may_not_take_a_table_checks_name(project: Path) -> None:
         lambda d: d["checks"][0].__setitem__("id", "parts-sum-to-whole"),
     )
     with pytest.raises(CsedataError) as raised:
-        validate.check_project(project, None)
+        check_project(project, None)
     assert str(raised.value) == (
         "flows/specs/itemp-2021-production.yaml: checks: id 'parts-sum-to-whole' "
         "names a table check"
@@ -174,8 +175,8 @@ def test_declared_check_may_not_take_a_table_checks_name(project: Path) -> None:
 
 def test_json_and_markdown_hold_every_check(checked: Checked) -> None:
     root, frames, declared = checked
-    report = validate.build_report(root, frames, declared)
-    files = validate.render(report)
+    report = validation.build_report(root, frames, declared)
+    files = render(report)
     again = Report.model_validate(json.loads(files["report.json"]))
     assert again == report
     md = files["report.md"].decode()
@@ -257,8 +258,8 @@ def test_html_report_in_headless_chromium(checked: Checked, tmp_path: Path) -> N
     obs.loc[broken, ["value", "value_text"]] = [362.0, "362"]
     same_line = obs["quote"] == "Offender sexually contacted a victim\t262\t51.2%"
     obs.loc[same_line, "quote"] = "Offender sexually contacted a victim\t362\t51.2%"
-    report = validate.build_report(root, {**frames, "observations": obs}, declared)
-    page = validate.write_report(validate.render(report), tmp_path / "report") / "report.html"
+    report = validation.build_report(root, {**frames, "observations": obs}, declared)
+    page = write_report(render(report), tmp_path / "report") / "report.html"
 
     dumped = _chromium(["--dump-dom", page.as_uri()], tmp_path)
     assert dumped.returncode == 0, dumped.stderr
@@ -301,7 +302,7 @@ def test_quote_without_its_value_is_an_error(
         "method-of-production/smartphone-or-tablet/count"
     )
     obs.loc[smartphone, "value_text"] = "421"  # "241" is what the quote holds
-    report = validate.build_report(root, {**frames, "observations": obs}, declared)
+    report = validation.build_report(root, {**frames, "observations": obs}, declared)
     errors = [(c.name, f.where) for c, f in report.failures("error")]
     row = "row 'ussc-2021-production/method-of-production/smartphone-or-tablet/count'"
     assert ("quote_holds_value", row) in errors
@@ -317,7 +318,7 @@ def test_a_repeated_id_and_a_dangling_reference_are_errors(checked: Checked) -> 
     first, second = obs["observation_id"].iloc[:2]
     obs.loc[1, "observation_id"] = first
     ledger.loc[ledger["observation_id"] == second, "observation_id"] = "nowhere/t/c/count"
-    report = validate.build_report(
+    report = validation.build_report(
         root, {**frames, "observations": obs, "ledger": ledger}, declared
     )
     failed = {c.name: c for c in report.checks if c.status == "failed" and c.kind == "schema"}
@@ -331,7 +332,7 @@ def test_a_repeated_id_and_a_dangling_reference_are_errors(checked: Checked) -> 
 def test_the_collector_is_paused_only_while_a_report_is_built() -> None:
     seen: list[bool] = []
 
-    @validate._collector_paused
+    @threads.collector_paused
     def build(fail: bool) -> None:
         seen.append(gc.isenabled())
         if fail:

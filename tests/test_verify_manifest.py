@@ -14,16 +14,17 @@ from typer.testing import CliRunner
 
 from csedata import release, verify
 from csedata.cli import app
-from tests.test_release_safety import Frames, _changed
+from csedata.validation import Validated
+from tests.changes import Frames, recount
 
 Manifest = dict[str, Any]
 
 
 @pytest.fixture
-def root(tmp_path: Path, frames: Frames) -> Path:
+def root(tmp_path: Path, frames: Frames, validate: Callable[[Frames], Validated]) -> Path:
     """Releases 1.0.0 and 1.0.1 (one value changed), as publish writes them."""
-    release.publish(tmp_path, frames, None)
-    release.publish(tmp_path, _changed(frames, 242.0), None)
+    release.publish(tmp_path, validate(frames), None)
+    release.publish(tmp_path, validate(recount(frames, 242)), None)
     return tmp_path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from csedata.report import KINDS, Chart, Report, headline
+from csedata.report.model import KINDS, Chart, Report, headline
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABEL_WIDTH, BAR_WIDTH, ROW_HEIGHT = 210, 250, 18  # SVG geometry, in pixels

@@ -10,7 +10,7 @@ Each check is vectorized over the whole frame (masks, groupby, merge; no loop
 over rows) and returns one row per subject it checked: ``row`` (the index label
 of the observation it is about), ``ok`` and the values a reviewer needs. The
 same checks are pandera checks (``CONSISTENCY``) for use on any observations
-frame; the validation report (csedata.validate) calls them directly because it
+frame; the validation report (csedata.validation) calls them directly because it
 also lists the checks that passed.
 """
 
@@ -366,5 +366,5 @@ NAMES = frozenset(c.name for c in CHECKS)
 CONSISTENCY = pa.DataFrameSchema(
     checks=[c.pandera() for c in CHECKS],
     name="observations-consistency",
-    description="Arithmetic consistency of the observations (csedata.checks).",
+    description="Arithmetic consistency of the observations (csedata.validation.arithmetic).",
 )

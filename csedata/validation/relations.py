@@ -5,7 +5,7 @@ was computed from two end points, that a share is a part of a whole, or that
 shares exclude one another (``checks:`` in flows/specs/<source>.yaml, and
 flows/specs/_cross_source.yaml for figures of different sources). Here each
 declaration is looked up in the observations and weighed with the intervals of
-csedata.checks, so the tolerance follows from the printed precision.
+csedata.validation.arithmetic, so the tolerance follows from the printed precision.
 
 A declaration that cannot be weighed (a figure that does not exist, an
 approximate value, units that do not match) is a problem of the spec, never of
@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from csedata.checks import at_most, bounds, fmt, span
 from csedata.spec import (
     Change,
     Exclusive,
@@ -29,6 +28,7 @@ from csedata.spec import (
     SameFigure,
     Share,
 )
+from csedata.validation.arithmetic import at_most, bounds, fmt, span
 
 CROSS = "cross-source"
 _MONTHS = {"months": 1.0, "years": 12.0}  # durations are compared in months

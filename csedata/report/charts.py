@@ -1,0 +1,69 @@
+"""The report's charts: each source table's shares and, where they exclude one another,
+their sum, so a reviewer sees at a glance a table whose shares do not add up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from csedata.report.model import Chart, ChartRow
+
+CHARTS, CHART_ROWS = 200, 50
+
+_CHARTED = [
+    *["source_id", "table_id", "observation_id", "form", "label", "parent_category"],
+    *["value", "multi_response"],
+]
+
+
+def share_charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
+    """Per source table, its shares and, where they exclude one another, their sum.
+
+    A page is for reading: past CHARTS tables or CHART_ROWS rows a table, the
+    rest is counted in the chart's note rather than drawn.
+    """
+    share = (obs["unit"] == "percent") & (obs["category"] != "total")
+    # only the tables drawn: the first CHARTS, found among the first CHARTS sources
+    share &= obs["source_id"].isin(obs.loc[share, "source_id"].unique()[:CHARTS])
+    shares = obs.loc[share, _CHARTED]
+    drawn = shares[["source_id", "table_id"]].drop_duplicates().head(CHARTS)
+    shares = shares.merge(drawn, on=["source_id", "table_id"])
+    shares = shares.assign(
+        top=shares["parent_category"].isna() | (shares["parent_category"] == "total"),
+        declared=shares["observation_id"].isin(exclusive),
+    )
+    # a few thousand rows at most: plain Python from here, not pandas per table
+    tables: dict[tuple[str, str], list[dict[Any, Any]]] = {}
+    for r in shares.to_dict("records"):
+        tables.setdefault((str(r["source_id"]), str(r["table_id"])), []).append(r)
+    charts: list[Chart] = []
+    for (sid, tid), g in tables.items():
+        if all(r["form"] == "table" for r in g):
+            summed = [r for r in g if r["top"]]
+            note = (
+                "multi-response: the rows overlap, so the shares may sum past 100%"
+                if any(r["multi_response"] for r in summed)
+                else "the top-level shares exclude one another: expected to sum to 100%"
+            )
+        elif any(r["declared"] for r in g):
+            summed = [r for r in g if r["declared"]]
+            note = "declared exclusive: expected to sum to 100%"
+        else:
+            summed, note = [], "shares of different things: not summed"
+        if len(g) > CHART_ROWS:
+            note += f"; the first {CHART_ROWS} of {len(g)} rows are drawn"
+        rows = [
+            ChartRow(
+                label=r["label"],
+                value=r["value"],
+                multi_response=r["multi_response"],
+                level=0 if r["top"] else 1,
+            )
+            for r in g[:CHART_ROWS]
+        ]
+        # numpy's sum, as pandas sums: the same total to the last bit
+        total = float(np.nansum([r["value"] for r in summed])) if summed else None
+        charts.append(Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_note=note))
+    return charts

@@ -1,0 +1,55 @@
+"""References between the released tables: a row that points at another table points at
+a row that is there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from csedata.frames import absent
+from csedata.report import LISTED, CheckResult, Failure
+from csedata.validation.results import result
+
+
+def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    """Rows that point at another table point at a row that is there."""
+    sources, obs, ledger = frames["sources"], frames["observations"], frames["ledger"]
+    pairs = [
+        ("observations", obs["source_id"], sources["source_id"], "source_id is in sources"),
+        ("ledger", ledger["source_id"], sources["source_id"], "source_id is in sources"),
+        (
+            "ledger",
+            ledger["observation_id"],
+            obs["observation_id"],
+            "observation_id is in observations",
+        ),
+    ]
+    results = []
+    for name, refs, targets, description in pairs:
+        missing = refs[absent(refs, targets)]  # a null refers to nothing
+        failures = [
+            Failure(
+                severity="error",
+                where=f"table {name}",
+                message=f"{description}: {value!r} is not",
+                values={"found": str(value)},
+                quotes=[],
+            )
+            for value in missing.drop_duplicates().head(LISTED)
+        ]
+        results.append(
+            result(
+                id=f"reference:{name}:{refs.name}",
+                name=f"{name}.{refs.name}-reference",
+                kind="schema",
+                description=f"{name}: {description}.",
+                default="error",
+                checked=int(refs.notna().sum()),
+                errors=len(missing),
+                warnings=0,
+                failures=failures,
+                table_id=name,
+            )
+        )
+    return results

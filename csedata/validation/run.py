@@ -1,0 +1,114 @@
+"""Run every check over the assembled tables and build the validation report.
+
+The checks: the pandera schemas of the released tables (each of their checks
+listed, passed or not), the references between them, the arithmetic of
+csedata.validation.arithmetic, and the relations the specs declare
+(csedata.validation.relations). A source's spec may list, under
+``inconsistencies:``, failures a reviewer traced to the source itself: those are
+warnings, everything else that fails is an error, and a listed inconsistency that
+no longer occurs is an error too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from csedata.errors import CsedataError
+from csedata.report import Report, share_charts, summarize
+from csedata.spec import Declarations, load_cross_source
+from csedata.threads import collector_paused
+from csedata.validation import arithmetic, relations
+from csedata.validation.arithmetic_results import arithmetic_results
+from csedata.validation.references import reference_results
+from csedata.validation.relation_results import exclusive_ids, relation_results
+from csedata.validation.reviews import Reviews
+from csedata.validation.schema import schema_results
+
+TITLE = "csedata validation report"
+
+
+@collector_paused
+def build_report(
+    root: Path, frames: Mapping[str, pd.DataFrame], declarations: Mapping[str, Declarations]
+) -> Report:
+    """Every check over the assembled tables and what their sources declare (see
+    pipeline.declarations: a source not in ``declarations`` declares nothing); raises only
+    for a declaration naming a table check or an unreadable cross-source file."""
+    source_ids = [str(s) for s in frames["sources"]["source_id"]]
+    specs = {sid: declarations[sid] for sid in source_ids if sid in declarations}
+    for sid, spec in specs.items():
+        taken = sorted({r.id for r in spec.checks} & arithmetic.NAMES)
+        if taken:
+            raise CsedataError(
+                f"flows/specs/{sid}.yaml", f"checks: id {taken[0]!r} names a table check"
+            )
+    declared = [(sid, r) for sid, spec in specs.items() for r in spec.checks]
+    declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
+    obs = frames["observations"]
+    reviews = Reviews(specs)
+    # the checks run mostly in Arrow, numpy and pandas' joins, which release the GIL, so
+    # they share two threads (all read-only); the results are built here as they come
+    with ThreadPoolExecutor(2) as pool:
+        tables = pool.submit(lambda: schema_results(frames) + reference_results(frames))
+        prepared = arithmetic.prepare(obs)
+        runs = [(check, pool.submit(check.run, obs, prepared)) for check in arithmetic.CHECKS]
+        outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
+        computed = arithmetic_results(obs, [(c, run.result()) for c, run in runs], reviews)
+        results = tables.result()
+    results += computed
+    results += relation_results(obs, outcomes, reviews)
+    results += reviews.results()
+    return Report(
+        title=TITLE,
+        sources=dict(zip(frames["sources"]["source_id"], frames["sources"]["file"], strict=True)),
+        observations=len(obs),
+        summary=summarize(results),
+        checks=results,
+        charts=share_charts(obs, exclusive_ids(obs, outcomes)),
+    )
+
+
+def failures(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Schema and reference errors of released tables, one line each (what verify re-runs).
+
+    The arithmetic checks need the specs of the code that built a release, so
+    verify leaves them to the release's own validation report.
+    """
+    results = schema_results(frames) + reference_results(frames)
+    return [
+        f"{check.name}: {failure.where}: {failure.message}"
+        for check in results
+        for failure in check.failures
+        if failure.severity == "error"
+    ]
+
+
+def first_error(report: Report) -> CsedataError | None:
+    """The first error as a one-line CsedataError naming the file, table, row and check."""
+    errors = report.failures("error")
+    if not errors:
+        return None
+    check, failure = errors[0]
+    source = check.source_id or (failure.quotes[0].source_id if failure.quotes else None)
+    where = f"raw/{report.sources[source]} ({source})" if source in report.sources else "validation"
+    at = f" at char {failure.quotes[0].char_start}" if failure.quotes else ""
+    more = report.summary.errors - 1
+    return CsedataError(
+        where,
+        f"{failure.where}{at}: check {check.name} failed: {failure.message}"
+        + (
+            f" (and {more} more {'error' if more == 1 else 'errors'}; see the report)"
+            if more
+            else ""
+        ),
+    )
+
+
+def require_valid(report: Report) -> None:
+    error = first_error(report)
+    if error is not None:
+        raise error

@@ -1,0 +1,181 @@
+"""The pandera schemas of the released tables as report entries: every check pandera runs
+for a table listed, passed or not, each failure named by its row."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pandera.errors as pe
+import pandera.pandas as pa
+from pandas.api.types import infer_dtype
+
+from csedata.frames import is_unique, plain
+from csedata.report import LISTED, CheckResult, Failure, Quote
+from csedata.validation.results import quotes, result
+from schemas import schema_for
+from schemas.describe import primary_key
+
+
+def _str_columns(schema: pa.DataFrameSchema) -> list[str]:
+    return [name for name, column in schema.columns.items() if str(column.dtype) == "str"]
+
+
+def _unique_columns(schema: pa.DataFrameSchema) -> list[str]:
+    return [name for name, column in schema.columns.items() if column.unique]
+
+
+@functools.cache
+def _fast_schema(name: str) -> pa.DataFrameSchema:
+    """The schema less the checks _validate_fast answers first: str dtypes, unique columns."""
+    schema = schema_for(name)
+    changes: dict[str, dict[str, Any]] = {
+        column: {"dtype": None} for column in _str_columns(schema)
+    }
+    for column in _unique_columns(schema):
+        changes.setdefault(column, {})["unique"] = False
+    return schema.update_columns(changes)
+
+
+def _values(column: pd.Series) -> Any:
+    """What a column holds: a categorical's categories, else its values."""
+    return column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+
+
+def _validate_fast(name: str, df: pd.DataFrame) -> None:
+    """Validate with the full schema, or the same less its str dtype and uniqueness checks
+    when every str column is known to hold only str or null and every unique one to be so.
+
+    pandera checks a str column with a Python call per value (seconds for a million
+    rows); pandas' infer_dtype answers the same question in one C pass (on a
+    categorical's categories, the distinct values), and is_unique hashes a
+    million ids in polars. Only when either finds a problem does the full schema run,
+    on plain strings, to name the rows.
+    """
+    schema = schema_for(name)
+    clean = all(
+        infer_dtype(_values(df[column]), skipna=True) in ("string", "empty")
+        for column in _str_columns(schema)
+        if column in df
+    ) and all(is_unique(df[column]) for column in _unique_columns(schema) if column in df)
+    # inplace: no schema here coerces, so pandera's defensive copy would only cost time
+    if clean:
+        _fast_schema(name).validate(df, lazy=True, inplace=True)
+    else:
+        schema.validate(plain(df), lazy=True, inplace=True)
+
+
+@dataclass(frozen=True)
+class _SchemaCheck:
+    key: str  # how pandera's failure cases name it, see _case_keys
+    name: str
+    description: str
+
+
+def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
+    """Every check pandera runs for this schema, so passed ones can be listed too."""
+    out = [_SchemaCheck("frame:column_in_dataframe", "columns-present", "Every column is there.")]
+    if schema.strict:
+        out.append(_SchemaCheck("frame:column_in_schema", "no-extra-columns", "No other columns."))
+    if schema.ordered:
+        out.append(_SchemaCheck("frame:column_ordered", "column-order", "Columns in order."))
+    if schema.unique:
+        fields = ", ".join(schema.unique)
+        out.append(
+            _SchemaCheck(
+                "frame:multiple_fields_uniqueness", "unique-rows", f"({fields}) is unique."
+            )
+        )
+    for i, check in enumerate(schema.checks):
+        out.append(_SchemaCheck(f"frame:{i}", check.name, check.error or check.name))
+    for col, spec in schema.columns.items():
+        out.append(_SchemaCheck(f"{col}:dtype", f"{col}.dtype", f"{col} is {spec.dtype}."))
+        if not spec.nullable:
+            out.append(_SchemaCheck(f"{col}:not_nullable", f"{col}.present", f"{col} is set."))
+        if spec.unique:
+            out.append(_SchemaCheck(f"{col}:field_uniqueness", f"{col}.unique", f"{col} unique."))
+        for i, check in enumerate(spec.checks):
+            name = check.name if check.name != "<lambda>" else f"check-{i}"
+            out.append(_SchemaCheck(f"{col}:{i}", f"{col}.{name}", f"{col}: {check.error or name}"))
+    return out
+
+
+def _case_keys(cases: pd.DataFrame) -> pd.Series:
+    """Which listed check each of pandera's failure cases belongs to (see _schema_checks)."""
+    frame = cases["schema_context"] == "DataFrameSchema"
+    column = cases["column"].astype(str)
+    check = cases["check"].astype(str)
+    check = check.mask(check.str.startswith("dtype("), "dtype")
+    numbered = cases["check_number"].notna()
+    number = pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1).astype(int)
+    own = ~frame & check.isin(["dtype", "not_nullable", "field_uniqueness"])
+    owner = column.where(~frame & (numbered | own), "frame")
+    return owner + ":" + number.astype(str).where(numbered, check)
+
+
+def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote]]:
+    if index is None or pd.isna(index) or index not in df.index:
+        return f"table {name}", []
+    row: Any = df.loc[index]
+    if name == "observations":
+        return f"row {row['observation_id']!r}", quotes(df, [index])
+    if name == "ledger":
+        return f"token {row['token']!r} at {row['source_id']}@{row['char_start']}", []
+    return f"row {'/'.join(str(row[k]) for k in primary_key(schema_for(name)))!r}", []
+
+
+def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    for name, df in frames.items():
+        schema = schema_for(name)
+        cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
+        try:
+            _validate_fast(name, df)
+        except pe.SchemaErrors as exc:
+            cases = exc.failure_cases
+        if len(cases):
+            cases = cases.assign(key=_case_keys(cases))
+            # a frame check fails once per column of a failing row: keep one per row
+            cases = cases.drop_duplicates(["key", "index"])
+        listed = _schema_checks(schema)
+        known = {c.key for c in listed}
+        listed += [
+            _SchemaCheck(k, k.split(":", 1)[1], "A pandera check.")
+            for k in dict.fromkeys(cases["key"] if len(cases) else [])
+            if k not in known
+        ]
+        for check in listed:
+            mine = cases[cases["key"] == check.key] if len(cases) else cases
+            failures = []
+            # a frame check's failure case is one column of the row: name the row instead
+            whole_row = check.key.startswith("frame:") and check.key[6:].isdigit()
+            for case in mine.head(LISTED).itertuples(index=False):
+                where, quotes = _row_where(name, df, getattr(case, "index", None))
+                found = "" if whole_row else f" Found {case.failure_case!r}."
+                failures.append(
+                    Failure(
+                        severity="error",
+                        where=where,
+                        message=check.description + found,
+                        values={} if whole_row else {"found": str(case.failure_case)},
+                        quotes=quotes,
+                    )
+                )
+            results.append(
+                result(
+                    id=f"schema:{name}:{check.key}",
+                    name=check.name,
+                    kind="schema",
+                    description=check.description,
+                    default="error",
+                    checked=len(df),
+                    errors=len(mine),
+                    warnings=0,
+                    failures=failures,
+                    table_id=name,
+                )
+            )
+    return results
