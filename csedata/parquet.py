@@ -7,8 +7,9 @@ rebuild can be compared with a release by checksum alone.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -16,6 +17,9 @@ import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
 from csedata import frames
+from csedata.errors import CsedataError
+
+T = TypeVar("T")
 
 # Each column's Parquet type follows its schema, not its values: a text column
 # that happens to hold only nulls is still a string column.
@@ -67,4 +71,29 @@ def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pya
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read as a stream (a file is never held whole for its hash)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _readable(read: Callable[[Path], T], path: Path) -> T:
+    """``read(path)``; a file that is not readable Parquet (truncated, damaged) is one
+    CsedataError naming it, not pyarrow's traceback."""
+    try:
+        return read(path)
+    except (pyarrow.ArrowException, OSError) as exc:
+        problem = " ".join(str(exc).split()) or type(exc).__name__
+        raise CsedataError(str(path), f"not a readable Parquet file: {problem}") from exc
+
+
+def read_table(path: Path) -> pyarrow.Table:
+    return _readable(pq.read_table, path)
+
+
+def read_schema(path: Path) -> pyarrow.Schema:
+    return _readable(pq.read_schema, path)
+
+
+def num_rows(path: Path) -> int:
+    rows: int = _readable(pq.read_metadata, path).num_rows
+    return rows

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from csedata import parquet
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
-from csedata.registry import load_registry, read_bytes, select
+from csedata.registry import load_registry, select, verify_file
 from csedata.release import Outcome
 from csedata.store import PROCESSED, latest_version
 
@@ -75,7 +75,7 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
     keys, uncached = [], []
     for ids in batches(list(registry), batch_size):
         for source_id in ids:
-            read_bytes(root, registry[source_id])  # raises on a changed or missing file
+            verify_file(root, registry[source_id])  # raises on a changed or missing file
         keys.append(cache_key(root, [registry[i] for i in ids]))
         if not is_cached(cache_entry(root, keys[-1])):
             uncached.append(len(ids))
