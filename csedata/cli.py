@@ -13,16 +13,25 @@ from typing import Annotated, Any
 import typer
 
 from csedata.batches import BATCH_SIZE
-from csedata.errors import CsedataError
+from csedata.boundary import guard
 from csedata.serve import WEEKLY
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=__doc__,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 RootOption = Annotated[
     Path,
     typer.Option(
         "--root", help="Project folder holding raw/ and processed/.", envvar="CSEDATA_ROOT"
     ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Show Prefect's log, and an error's traceback."),
 ]
 
 
@@ -95,12 +104,13 @@ def _group() -> None:
 
 
 @app.command("release")
+@guard
 def release_command(
     root: RootOption = Path("."),
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+    verbose: VerboseOption = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="First download the sources that have a URL.")
     ] = False,
@@ -121,40 +131,44 @@ def release_command(
     from csedata.summary import warnings
 
     _quiet_prefect(verbose)
-    try:
-        outcome = run_release(
-            root, source, refresh, batch_size=batch_size, dask=dask, dask_address=dask_address
-        )
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    outcome = run_release(
+        root, source, refresh, batch_size=batch_size, dask=dask, dask_address=dask_address
+    )
     for warning in warnings(outcome):
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(outcome["summary"])
 
 
 @app.command("refresh")
+@guard
 def refresh_command(
     root: RootOption = Path("."),
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Download the sources that have a URL; register new content as new raw snapshots."""
-    from csedata.refresh import refresh_sources
+    """Download the sources that have a URL; register new content as new raw snapshots.
+
+    Exit 1 when any source failed (the others' new snapshots are still registered).
+    """
+    from csedata.refresh import Status, refresh_sources
+    from csedata.registry import REGISTRY
     from csedata.summary import counts
 
-    try:
-        results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
     for r in results:
         typer.echo(f"{r['source_id']}: {r['status']}: {r['detail']}")
     typer.echo(f"refresh: {counts(results)}")
+    failed = [r["source_id"] for r in results if r["status"] == Status.failed]
+    if failed:
+        problem = f"{len(failed)} of {len(results)} sources failed to refresh: {', '.join(failed)}"
+        typer.echo(f"error: {REGISTRY}: {problem}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("serve")
+@guard
 def serve_command(
     root: RootOption = Path("."),
     cron: Annotated[
@@ -163,6 +177,7 @@ def serve_command(
     port: Annotated[
         int | None, typer.Option("--port", help="Port of the local Prefect server (default: free).")
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the release flow (with --refresh) on a schedule until stopped.
 
@@ -173,14 +188,12 @@ def serve_command(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         serve(root, cron, port)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("stopped")
 
 
 @app.command("validate")
+@guard
 def validate_command(
     root: RootOption = Path("."),
     source: Annotated[
@@ -190,16 +203,13 @@ def validate_command(
         Path | None,
         typer.Option("--out", help="Folder for the report [default: <root>/.cache/validation]."),
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run every check and write the validation report; write no release. Exit 1 on any error."""
     from csedata.report import SEVERITIES, headline
     from csedata.validate import check_project, first_error, render, write_report
 
-    try:
-        report = check_project(root, source)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    report = check_project(root, source)
     folder = write_report(render(report), out or root / ".cache" / "validation")
     typer.echo(f"checked {headline(report)}")
     for severity in SEVERITIES:
@@ -216,21 +226,19 @@ def validate_command(
 
 
 @app.command("verify")
+@guard
 def verify_command(
     version: Annotated[
         str | None, typer.Argument(help="Version or release folder (default: the latest).")
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Every release in processed/.")] = False,
     root: RootOption = Path("."),
+    verbose: VerboseOption = False,
 ) -> None:
     """Recompute every checksum of a release and re-run the schemas on its tables."""
     from csedata import verify
 
-    try:
-        results = verify.releases(root, version, every)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    results = verify.releases(root, version, every)
     for path, problems in results.items():
         for line in problems:
             typer.echo(f"error: {line}", err=True)
@@ -241,23 +249,21 @@ def verify_command(
 
 
 @app.command("diff")
+@guard
 def diff_command(
     old: Annotated[str, typer.Argument(help="Earlier release: version or folder.")],
     new: Annotated[str, typer.Argument(help="Later release: version or folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print diff.json's format.")] = False,
     root: RootOption = Path("."),
+    verbose: VerboseOption = False,
 ) -> None:
     """Print the differences between two releases, table by table and row by row."""
     from csedata import datapackage, diff, store
 
-    try:
-        tables = diff.compare(
-            datapackage.tables(store.resolve(root, old)),
-            datapackage.tables(store.resolve(root, new)),
-        )
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    tables = diff.compare(
+        datapackage.tables(store.resolve(root, old)),
+        datapackage.tables(store.resolve(root, new)),
+    )
     if as_json:
         typer.echo(json.dumps(diff.report(old, new, tables), indent=2, ensure_ascii=False))
     elif not tables:
@@ -268,12 +274,13 @@ def diff_command(
 
 
 @app.command("rebuild")
+@guard
 def rebuild_command(
     into: Annotated[
         Path | None, typer.Option("--into", help="Empty folder to keep the rebuild in.")
     ] = None,
     root: RootOption = Path("."),
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Rebuild the latest release from raw/ and compare every file's sha256 with it."""
     from csedata import store
@@ -283,11 +290,10 @@ def rebuild_command(
     try:
         sources = list(store.read_manifest(store.resolve(root, None))["sources"])
         outcome = run_release(root, sources, rebuild_into=target)
-    except CsedataError as exc:
+    except BaseException:  # reported by the boundary; a temporary folder is not kept
         if into is None:
             shutil.rmtree(target, ignore_errors=True)
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise
     if outcome["differences"]:  # the rebuild stays in target for a look
         typer.echo(
             f"error: rebuilding release {outcome['version']} into {target} differs:", err=True

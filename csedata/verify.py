@@ -11,7 +11,6 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from csedata import datapackage, parquet, store, validate
 from csedata.errors import CsedataError
@@ -44,7 +43,7 @@ def _type_problems(release: Path, tables: dict[str, Path]) -> list[str]:
     lines = []
     for name, path in tables.items():
         expected = parquet.arrow_schema(schema_for(name))
-        found = pq.read_schema(path)
+        found = parquet.read_schema(path)
         if [(f.name, f.type) for f in found] != [(f.name, f.type) for f in expected]:
             lines.append(f"{path}: columns or types differ from the {name} schema")
     return lines
@@ -73,7 +72,7 @@ def problems(release: Path, deep: bool = True) -> list[str]:
             )
     tables = datapackage.tables(release)
     for name, path in tables.items():
-        rows, found = files[f"{name}.parquet"].get("rows"), pq.read_metadata(path).num_rows
+        rows, found = files[f"{name}.parquet"].get("rows"), parquet.num_rows(path)
         if rows != found:
             lines.append(f"{release / name}.parquet: {found} rows, manifest.json says {rows}")
     if not deep:
