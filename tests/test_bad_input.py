@@ -298,3 +298,19 @@ def test_redirect_to_another_host_is_refused(project: Path, site: Site) -> None:
         done = cli(project, "refresh", "--source", SID, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"{SID}: changed" in done.stdout
+
+
+def test_verbose_adds_the_traceback(project: Path) -> None:
+    """--verbose is for finding the cause: the traceback, then the same one line."""
+    _edit(project, SPEC, lambda b: b.replace(b"tables:", b"tables: \xff", 1))
+    done = cli(project, "validate", "--verbose")
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith(f"error: {SPEC}:")
+
+
+def test_help_is_also_h() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "csedata", "verify", "-h"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "--all" in done.stdout
