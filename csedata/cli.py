@@ -13,16 +13,25 @@ from typing import Annotated, Any
 import typer
 
 from csedata.batches import BATCH_SIZE
-from csedata.errors import CsedataError
+from csedata.boundary import guard
 from csedata.serve import WEEKLY
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=__doc__,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 RootOption = Annotated[
     Path,
     typer.Option(
         "--root", help="Project folder holding raw/ and processed/.", envvar="CSEDATA_ROOT"
     ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Show Prefect's log, and an error's traceback."),
 ]
 
 
@@ -95,6 +104,7 @@ def _group() -> None:
 
 
 @app.command("release")
+@guard
 def release_command(
     root: RootOption = Path("."),
     source: Annotated[
@@ -105,7 +115,7 @@ def release_command(
             "always holds every registered source; any source re-extracts only if changed.",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+    verbose: VerboseOption = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="First download the sources that have a URL.")
     ] = False,
@@ -130,40 +140,44 @@ def release_command(
     from csedata.summary import warnings
 
     _quiet_prefect(verbose)
-    try:
-        outcome = run_release(
-            root, source, refresh, batch_size=batch_size, dask=dask, dask_address=dask_address
-        )
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    outcome = run_release(
+        root, source, refresh, batch_size=batch_size, dask=dask, dask_address=dask_address
+    )
     for warning in warnings(outcome):
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(outcome["summary"])
 
 
 @app.command("refresh")
+@guard
 def refresh_command(
     root: RootOption = Path("."),
     source: Annotated[
         list[str] | None, typer.Option("--source", help="Only these source ids (repeatable).")
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Download the sources that have a URL; register new content as new raw snapshots."""
-    from csedata.refresh import refresh_sources
+    """Download the sources that have a URL; register new content as new raw snapshots.
+
+    Exit 1 when any source failed (the others' new snapshots are still registered).
+    """
+    from csedata.refresh import Status, refresh_sources
+    from csedata.registry import REGISTRY
     from csedata.summary import counts
 
-    try:
-        results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
     for r in results:
         typer.echo(f"{r['source_id']}: {r['status']}: {r['detail']}")
     typer.echo(f"refresh: {counts(results)}")
+    failed = [r["source_id"] for r in results if r["status"] == Status.failed]
+    if failed:
+        problem = f"{len(failed)} of {len(results)} sources failed to refresh: {', '.join(failed)}"
+        typer.echo(f"error: {REGISTRY}: {problem}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("serve")
+@guard
 def serve_command(
     root: RootOption = Path("."),
     cron: Annotated[
@@ -172,6 +186,7 @@ def serve_command(
     port: Annotated[
         int | None, typer.Option("--port", help="Port of the local Prefect server (default: free).")
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the release flow (with --refresh) on a schedule until stopped.
 
@@ -182,14 +197,12 @@ def serve_command(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         serve(root, cron, port)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("stopped")
 
 
 @app.command("validate")
+@guard
 def validate_command(
     root: RootOption = Path("."),
     source: Annotated[
@@ -199,17 +212,14 @@ def validate_command(
         Path | None,
         typer.Option("--out", help="Folder for the report [default: <root>/.cache/validation]."),
     ] = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run every check and write the validation report; write no release. Exit 1 on any error."""
     from csedata.pipeline import check_project
     from csedata.report import SEVERITIES, headline, render, write_report
     from csedata.validation import first_error
 
-    try:
-        report = check_project(root, source)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    report = check_project(root, source)
     folder = write_report(render(report), out or root / ".cache" / "validation")
     typer.echo(f"checked {headline(report)}")
     for severity in SEVERITIES:
@@ -226,22 +236,20 @@ def validate_command(
 
 
 @app.command("verify")
+@guard
 def verify_command(
     version: Annotated[
         str | None, typer.Argument(help="Version or release folder (default: the latest).")
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Every release in processed/.")] = False,
     root: RootOption = Path("."),
+    verbose: VerboseOption = False,
 ) -> None:
     """Recompute every checksum of a release, check its manifest's claims and re-run the
     schemas on its tables."""
     from csedata import verify
 
-    try:
-        results = verify.releases(root, version, every)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    results = verify.releases(root, version, every)
     for path, problems in results.items():
         for line in problems:
             typer.echo(f"error: {line}", err=True)
@@ -252,6 +260,7 @@ def verify_command(
 
 
 @app.command("redact")
+@guard
 def redact_command(
     versions: Annotated[
         list[str] | None, typer.Argument(help="Versions to redact (default: every release).")
@@ -260,6 +269,7 @@ def redact_command(
         str, typer.Option("--reason", help="Why, for the record (never the name itself).")
     ] = "",
     root: RootOption = Path("."),
+    verbose: VerboseOption = False,
 ) -> None:
     """Replace every watched name in published releases and record each rewritten file.
 
@@ -267,34 +277,28 @@ def redact_command(
     """
     from csedata import redact, store
 
-    try:
-        done = redact.redact(root, versions or store.versions(root), reason)
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    done = redact.redact(root, versions or store.versions(root), reason)
     for r in done:
         typer.echo(f"redacted: {r.release}/{r.file} ({r.old_sha256[:12]}… -> {r.new_sha256[:12]}…)")
     typer.echo(f"redact: {len(done)} files rewritten and recorded in processed/{redact.RECORD}")
 
 
 @app.command("diff")
+@guard
 def diff_command(
     old: Annotated[str, typer.Argument(help="Earlier release: version or folder.")],
     new: Annotated[str, typer.Argument(help="Later release: version or folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print diff.json's format.")] = False,
     root: RootOption = Path("."),
+    verbose: VerboseOption = False,
 ) -> None:
     """Print the differences between two releases, table by table and row by row."""
     from csedata import datapackage, diff, store, verify
 
-    try:
-        before, after = store.resolve(root, old), store.resolve(root, new)
-        for release in (before, after):
-            verify.require_sound(release)  # a damaged byte is no difference
-        tables = diff.compare(datapackage.tables(before), datapackage.tables(after))
-    except CsedataError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    before, after = store.resolve(root, old), store.resolve(root, new)
+    for release in (before, after):
+        verify.require_sound(release)  # a damaged byte is no difference
+    tables = diff.compare(datapackage.tables(before), datapackage.tables(after))
     if as_json:
         typer.echo(json.dumps(diff.report(old, new, tables), indent=2, ensure_ascii=False))
     elif not tables:
@@ -305,12 +309,13 @@ def diff_command(
 
 
 @app.command("rebuild")
+@guard
 def rebuild_command(
     into: Annotated[
         Path | None, typer.Option("--into", help="Empty folder to keep the rebuild in.")
     ] = None,
     root: RootOption = Path("."),
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Rebuild the latest release from raw/ and compare every file's sha256 with it."""
     from csedata import store
@@ -320,11 +325,10 @@ def rebuild_command(
     try:
         store.resolve(root, None)  # a release to rebuild, before Prefect starts
         outcome = run_release(root, None, rebuild_into=target)
-    except CsedataError as exc:
+    except BaseException:  # reported by the boundary; a temporary folder is not kept
         if into is None:
             shutil.rmtree(target, ignore_errors=True)
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise
     if outcome["differences"]:  # the rebuild stays in target for a look
         typer.echo(
             f"error: rebuilding release {outcome['version']} into {target} differs:", err=True

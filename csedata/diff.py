@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from csedata import parquet
 from schemas import schema_for
 from schemas.describe import primary_key
 
@@ -108,7 +108,7 @@ def _row_changes(
 
 
 def _table(name: str, old_path: Path, new_path: Path) -> dict[str, Any] | None:
-    old, new = pq.read_table(old_path), pq.read_table(new_path)
+    old, new = parquet.read_table(old_path), parquet.read_table(new_path)
     old_cols, new_cols = _columns(old.schema), _columns(new.schema)
     columns = _column_changes(old_cols, new_cols)
     key = primary_key(schema_for(name))
@@ -134,9 +134,9 @@ def compare(old: dict[str, Path] | None, new: dict[str, Path]) -> dict[str, Any]
     tables: dict[str, Any] = {}
     for name in sorted(old.keys() | new.keys()):
         if name not in old:
-            tables[name] = {"status": "added", "rows": pq.read_metadata(new[name]).num_rows}
+            tables[name] = {"status": "added", "rows": parquet.num_rows(new[name])}
         elif name not in new:
-            tables[name] = {"status": "removed", "rows": pq.read_metadata(old[name]).num_rows}
+            tables[name] = {"status": "removed", "rows": parquet.num_rows(old[name])}
         elif (entry := _table(name, old[name], new[name])) is not None:
             tables[name] = entry
     return tables

@@ -4,11 +4,17 @@ A scheduled run must be cheap when nothing changed (ETag and Last-Modified turn
 the download into a bodiless 304) and safe when the network misbehaves: every
 failure ends as a FetchError with a one-line reason, never as a partial body.
 Transient failures (connection problems, timeouts, HTTP 5xx and 429) are retried
-with exponential backoff; anything else fails at once.
+with exponential backoff; anything else fails at once. A per-read timeout alone
+lets a server that trickles a byte at a time hold a run forever, so each download
+also has an overall deadline, retries included. A redirect is followed only to
+the URL's own host and port, or to a host the registry entry names: otherwise
+content from elsewhere would be registered under the source's URL.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -28,6 +34,7 @@ class Limits:
     timeout: float = 30.0  # seconds for connecting, and between two reads
     attempts: int = 3
     backoff: float = 2.0  # seconds before the second attempt, doubled for each further one
+    deadline: float = 120.0  # seconds for the whole download, retries included
 
 
 DEFAULT_LIMITS = Limits()
@@ -81,7 +88,35 @@ def _validators(response: httpx.Response, known: Validators) -> Validators:
     )
 
 
-def _get(client: httpx.Client, url: str, known: Validators, limits: Limits) -> Fetched:
+def _origin(url: httpx.URL) -> str:
+    return f"{url.host}:{url.port or {'http': 80, 'https': 443}.get(url.scheme, 0)}"
+
+
+def _redirect_guard(url: str, hosts: tuple[str, ...]) -> Callable[[httpx.Request], None]:
+    """A request hook refusing a redirect away from ``url``'s host and port, unless to one
+    of ``hosts`` (``host`` for any of its ports, or ``host:port``)."""
+    own = _origin(httpx.URL(url))
+    allowed = {own, *hosts}
+
+    def check(request: httpx.Request) -> None:
+        if _origin(request.url) not in allowed and request.url.host not in allowed:
+            raise FetchError(
+                f"redirected to {_origin(request.url)}, not {own}; "
+                "the registry entry does not allow that host (redirect_hosts)"
+            )
+
+    return check
+
+
+def _past(stop_at: float, limits: Limits) -> None:
+    if time.monotonic() > stop_at:
+        raise FetchError(f"deadline passed ({limits.deadline:g} s per source or the run's)")
+
+
+def _get(
+    client: httpx.Client, url: str, known: Validators, limits: Limits, stop_at: float
+) -> Fetched:
+    _past(stop_at, limits)
     try:
         with client.stream("GET", url, headers=known.headers()) as response:
             status = response.status_code
@@ -100,6 +135,7 @@ def _get(client: httpx.Client, url: str, known: Validators, limits: Limits) -> F
                 raise FetchError(f"{declared} bytes exceed the limit of {limits.max_bytes}")
             body = bytearray()
             for chunk in response.iter_bytes():
+                _past(stop_at, limits)  # a trickle of bytes cannot outlast the deadline
                 body += chunk
                 if len(body) > limits.max_bytes:
                     raise FetchError(f"response exceeds the limit of {limits.max_bytes} bytes")
@@ -110,8 +146,20 @@ def _get(client: httpx.Client, url: str, known: Validators, limits: Limits) -> F
         raise FetchError(_one_line(exc)) from exc
 
 
-def fetch(url: str, known: Validators, limits: Limits = DEFAULT_LIMITS) -> Fetched:
-    """GET ``url``, conditionally when ``known`` has validators; FetchError on failure."""
+def fetch(
+    url: str,
+    known: Validators,
+    limits: Limits = DEFAULT_LIMITS,
+    stop_at: float | None = None,
+    redirect_hosts: tuple[str, ...] = (),
+) -> Fetched:
+    """GET ``url``, conditionally when ``known`` has validators; FetchError on failure.
+
+    The download ends by ``stop_at`` (time.monotonic()) or ``limits.deadline`` from now,
+    whichever comes first, give or take one read timeout.
+    """
+    own = time.monotonic() + limits.deadline
+    stop_at = own if stop_at is None else min(stop_at, own)
     agent = f"csedata/{metadata.version('csedata')} (scheduled refresh of registered sources)"
     retrying = Retrying(
         stop=stop_after_attempt(limits.attempts),
@@ -119,10 +167,13 @@ def fetch(url: str, known: Validators, limits: Limits = DEFAULT_LIMITS) -> Fetch
         retry=retry_if_exception_type(_Transient),
         reraise=True,
     )
-    timeout = httpx.Timeout(limits.timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": agent}) as c:
+    timeout = httpx.Timeout(min(limits.timeout, max(stop_at - time.monotonic(), 0.1)))
+    hooks = {"request": [_redirect_guard(url, redirect_hosts)]}
+    with httpx.Client(
+        timeout=timeout, follow_redirects=True, headers={"User-Agent": agent}, event_hooks=hooks
+    ) as c:
         try:
-            result: Fetched = retrying(_get, c, url, known, limits)
+            result: Fetched = retrying(_get, c, url, known, limits, stop_at)
         except _Transient as exc:
             raise FetchError(f"{exc} (after {limits.attempts} attempts)") from exc
     return result

@@ -6,8 +6,9 @@ rebuild can be compared with a release by checksum alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import pandera.pandas as pa
@@ -15,6 +16,9 @@ import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
 from csedata import frames
+from csedata.errors import CsedataError
+
+T = TypeVar("T")
 
 # Each column's Parquet type follows its schema, not its values: a text column
 # that happens to hold only nulls is still a string column.
@@ -63,3 +67,30 @@ def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
 def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:
     """Row dicts as an Arrow table typed by the schema, without a pandas detour."""
     return pyarrow.Table.from_pylist(rows, schema=arrow_schema(schema))
+
+
+def _readable(read: Callable[[Path], T], path: Path) -> T:
+    """``read(path)``; a file that is not readable Parquet (truncated, damaged) is one
+    CsedataError naming it, not pyarrow's traceback."""
+    try:
+        return read(path)
+    except (pyarrow.ArrowException, OSError) as exc:
+        problem = " ".join(str(exc).split()) or type(exc).__name__
+        raise CsedataError(str(path), f"not a readable Parquet file: {problem}") from exc
+
+
+def read_table(path: Path) -> pyarrow.Table:
+    return _readable(pq.read_table, path)
+
+
+def read_schema(path: Path) -> pyarrow.Schema:
+    return _readable(pq.read_schema, path)
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    return _readable(pd.read_parquet, path)
+
+
+def num_rows(path: Path) -> int:
+    rows: int = _readable(pq.read_metadata, path).num_rows
+    return rows

@@ -4,7 +4,9 @@ For each source with a URL: ask the server whether it changed (conditional GET
 with the validators remembered for the current snapshot), compare what comes
 back with the current snapshot by sha256, and register a new snapshot only when
 the bytes differ. An unreachable source is a warning in the result; the run goes
-on with the snapshot already registered.
+on with the snapshot already registered. The release lock is taken to check that
+no release is running and again to register, never while waiting on the network;
+every download of a run ends by CSEDATA_REFRESH_DEADLINE.
 
 What is committed: the snapshots under raw/ and raw/sources.yaml (everything a
 release is built from). What is not: the ETag / Last-Modified remembered in
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -27,7 +30,8 @@ from typing import Any
 
 from csedata import snapshots
 from csedata.errors import CsedataError
-from csedata.fetch import DEFAULT_LIMITS, Fetched, FetchError, Limits, Validators, fetch
+from csedata.fetch import Fetched, FetchError, Limits, Validators, fetch
+from csedata.limits import limit
 from csedata.registry import Source, load_registry, select
 from csedata.release import release_lock
 
@@ -74,7 +78,9 @@ def _remember(state: dict[str, dict[str, Any]], source_id: str, sha256: str, v: 
     state[source_id] = {"sha256": sha256, "etag": v.etag, "last_modified": v.last_modified}
 
 
-def _download(source: Source, state: dict[str, dict[str, Any]], limits: Limits) -> Fetched:
+def _download(
+    source: Source, state: dict[str, dict[str, Any]], limits: Limits, stop_at: float
+) -> Fetched:
     """Conditional when the remembered validators describe the current snapshot."""
     assert source.url is not None
     remembered = state.get(source.source_id, {})
@@ -83,7 +89,7 @@ def _download(source: Source, state: dict[str, dict[str, Any]], limits: Limits) 
         if remembered.get("sha256") == source.sha256
         else Validators()
     )
-    fetched = fetch(source.url, known, limits)
+    fetched = fetch(source.url, known, limits, stop_at, source.redirect_hosts)
     if fetched.body is not None and not fetched.body:
         raise FetchError("empty response")
     return fetched
@@ -92,6 +98,7 @@ def _download(source: Source, state: dict[str, dict[str, Any]], limits: Limits) 
 def _settle(
     root: Path,
     source: Source,
+    registered: dict[str, Source],
     download: Future[Fetched],
     state: dict[str, dict[str, Any]],
     now: datetime,
@@ -102,6 +109,8 @@ def _settle(
         fetched = download.result()
     except FetchError as exc:
         return Result(sid, Status.failed, f"{source.url}: {exc}; kept raw/{source.file}")
+    if registered.get(sid) != source:  # another refresh registered one meanwhile
+        return Result(sid, Status.failed, "registry entry changed during the download; run again")
     if fetched.body is None:
         return Result(sid, Status.not_modified, f"HTTP 304; raw/{source.file} is current")
     digest = hashlib.sha256(fetched.body).hexdigest()
@@ -114,31 +123,36 @@ def _settle(
 
 
 def refresh_sources(
-    root: Path, ids: list[str] | None = None, limits: Limits = DEFAULT_LIMITS
+    root: Path, ids: list[str] | None = None, limits: Limits | None = None
 ) -> list[Result]:
-    """Refresh the named sources (all when ``ids`` is empty), holding the release lock.
+    """Refresh the named sources (all when ``ids`` is empty).
 
-    Downloads run in parallel (an unreachable host costs its retries once, not
-    once per source); registering new snapshots happens one at a time.
+    Stops at once while a release runs. Downloads run in parallel (an unreachable
+    host costs its retries once, not once per source), without the release lock;
+    registering new snapshots takes it, one source at a time.
     """
+    limits = limits or Limits(deadline=limit("CSEDATA_FETCH_DEADLINE"))
     with release_lock(root):
         registry = select(load_registry(root), ids)
-        state = _load_state(root)
-        now = datetime.now(UTC)
-        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            downloads = {
-                sid: pool.submit(_download, source, state, limits)
-                for sid, source in registry.items()
-                if source.url is not None
-            }
-            results = [
-                _settle(root, source, downloads[sid], state, now)
-                if sid in downloads
-                else Result(sid, Status.no_url, "no URL registered")
-                for sid, source in registry.items()
-            ]
+    stop_at = time.monotonic() + limit("CSEDATA_REFRESH_DEADLINE")
+    state = _load_state(root)
+    now = datetime.now(UTC)
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        downloads = {
+            sid: pool.submit(_download, source, state, limits, stop_at)
+            for sid, source in registry.items()
+            if source.url is not None
+        }
+    with release_lock(root):
+        registered = load_registry(root)
+        results = [
+            _settle(root, source, registered, downloads[sid], state, now)
+            if sid in downloads
+            else Result(sid, Status.no_url, "no URL registered")
+            for sid, source in registry.items()
+        ]
         _save_state(root, state)
-        return results
+    return results
 
 
 def after_change(exc: CsedataError, results: list[dict[str, str]] | None) -> CsedataError:

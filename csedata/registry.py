@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from csedata import yamltext
+from csedata import limits, yamltext
 from csedata.errors import CsedataError
 
 REGISTRY = Path("raw") / "sources.yaml"
@@ -72,6 +72,8 @@ class Source(BaseModel):
     content_type: str | None = None
     # Earlier snapshots, oldest first; a refresh appends the one it replaces.
     snapshots: tuple[Snapshot, ...] = ()
+    # Hosts ("host" or "host:port") a refresh may follow a redirect to, besides the url's own.
+    redirect_hosts: tuple[str, ...] = ()
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -117,22 +119,47 @@ def select(sources: dict[str, Source], ids: list[str] | None) -> dict[str, Sourc
     return {i: sources[i] for i in ids}
 
 
-def read_bytes(root: Path, source: Source) -> bytes:
-    """The raw file's bytes, after checking size and sha256 against the registry."""
+def _checked_path(root: Path, source: Source) -> tuple[Path, str]:
+    """The raw file's path, after checking that it exists, really lies under raw/ (links
+    and ``..`` resolved) and is within CSEDATA_MAX_RAW_BYTES; and how the errors name it."""
     path = root / "raw" / source.file
     where = f"raw/{source.file}"
     if not path.is_file():
         raise CsedataError(where, f"raw file for source {source.source_id!r} is missing")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    real, raw = path.resolve(), (root / "raw").resolve()
+    if not real.is_relative_to(raw):
+        raise CsedataError(where, f"resolves to {real}, outside raw/")
+    most = limits.max_bytes("CSEDATA_MAX_RAW_BYTES")
+    size = real.stat().st_size
+    if size > most:
+        raise CsedataError(where, f"{size} bytes, over the limit of {most} (CSEDATA_MAX_RAW_BYTES)")
+    return real, where
+
+
+def _check_digest(source: Source, where: str, digest: str, size: int) -> None:
     if digest != source.sha256:
         raise CsedataError(
             where,
             f"sha256 {digest[:12]}… does not match the registry's {source.sha256[:12]}… "
             f"(the raw file changed; register a new snapshot instead of editing it)",
         )
-    if len(data) != source.bytes:
-        raise CsedataError(where, f"size {len(data)} bytes, registry says {source.bytes}")
+    if size != source.bytes:
+        raise CsedataError(where, f"size {size} bytes, registry says {source.bytes}")
+
+
+def verify_file(root: Path, source: Source) -> None:
+    """Check the raw file's size and sha256 against the registry, hashing it as a stream."""
+    path, where = _checked_path(root, source)
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    _check_digest(source, where, digest, path.stat().st_size)
+
+
+def read_bytes(root: Path, source: Source) -> bytes:
+    """The raw file's bytes, after checking size and sha256 against the registry."""
+    path, where = _checked_path(root, source)
+    data = path.read_bytes()
+    _check_digest(source, where, hashlib.sha256(data).hexdigest(), len(data))
     return data
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from csedata import codedigest, datapackage, diff, durable, parquet, privacy, redact, verify
-from csedata.errors import CsedataError
+from csedata.errors import CsedataError, writing
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
 from csedata.validation import Validated
@@ -241,7 +241,7 @@ def publish(
     watch = watch if watch is not None else privacy.watchlist(root, {})
     build = Build(root, frames, lock_sha256, extras or {})
     processed = root / PROCESSED
-    with release_lock(root):
+    with writing(str(PROCESSED)), release_lock(root):  # disk full: one line, nothing published
         _clear_leftovers(processed)
         previous = latest_version(root)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=processed))

@@ -10,6 +10,7 @@ csedata.extract and csedata.ledger, and against the numbers by csedata.validatio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -183,6 +184,16 @@ class PatternExclusion(_Strict):
     pattern: str
     reason: str
     note: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        """A bad pattern stops the load with its entry named, not the ledger with a traceback."""
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return pattern
 
 
 class Patterns(_Strict):

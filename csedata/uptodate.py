@@ -18,7 +18,7 @@ from pathlib import Path
 from csedata import durable, verify
 from csedata.batches import BATCH_SIZE, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.pipeline import plan
-from csedata.registry import load_registry, read_bytes, select
+from csedata.registry import load_registry, select, verify_file
 from csedata.release import Outcome
 from csedata.store import PROCESSED, latest_version
 
@@ -80,7 +80,7 @@ def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -
     keys, uncached = [], []
     for group in groups:
         for source in group:
-            read_bytes(root, source)  # raises on a changed or missing file
+            verify_file(root, source)  # raises on a changed or missing file
         keys.append(cache_key(root, group))
         if not is_cached(cache_entry(root, keys[-1])):
             uncached.append(len(group))

@@ -5,6 +5,11 @@ registry entries costs (PyYAML constructs them in Python even with libyaml); the
 same data as JSON loads in a twentieth of the time. So each parse is kept under
 .cache/yaml/, keyed by the file's sha256: a file is parsed once, however many
 runs and processes read it.
+
+csedata's files use no anchors or aliases, so an alias that makes one object appear
+twice is refused: a few hundred bytes of nested aliases (an "alias bomb") would
+otherwise expand into gigabytes when the data is copied, hashed or validated. A file
+above CSEDATA_MAX_YAML_BYTES is refused before it is read.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from csedata import limits
 from csedata.errors import CsedataError
 
 # libyaml where PyYAML has it: thousands of registry entries and specs load 10x faster
@@ -24,32 +30,82 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PARSED = Path(".cache") / "yaml"
 
 
+def _alias_line(text: str) -> str:
+    """Where the first alias is (":<line>"), for the error message."""
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            return f":{event.start_mark.line + 1}" if event.start_mark else ""
+    return ""
+
+
+def _refuse_aliases(data: Any, text: str, where: str) -> None:
+    """Each mapping and list once: an alias would make one appear twice (shared, not copied)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if id(node) in seen:
+            raise CsedataError(
+                where + _alias_line(text), "YAML anchors and aliases (&name, *name) are not allowed"
+            )
+        seen.add(id(node))
+        stack.extend(node.values() if isinstance(node, dict) else node)
+
+
 def parse(text: str, where: str) -> Any:
     """The YAML document in ``text``; a syntax error names ``where`` and its line."""
     try:
-        return yaml.load(text, Loader=LOADER)
+        data = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f":{mark.line + 1}" if mark is not None else ""
         raise CsedataError(where + place, "not valid YAML") from exc
+    except RecursionError as exc:
+        raise CsedataError(where, "not valid YAML: nested too deeply") from exc
+    _refuse_aliases(data, text, where)
+    return data
+
+
+def decode(raw: bytes, where: str) -> str:
+    """``raw`` as UTF-8; a bad byte is named by its line and offset in the file."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problem = f"byte {exc.start} (0x{raw[exc.start]:02x}) is not UTF-8"
+        raise CsedataError(f"{where}:{line}", problem) from exc
+
+
+def read_limited(path: Path, where: str, limit: str) -> bytes:
+    """The file's bytes, refused unread when it is larger than the limit named ``limit``."""
+    most = limits.max_bytes(limit)
+    size = path.stat().st_size
+    if size > most:
+        raise CsedataError(where, f"{size} bytes, over the limit of {most} ({limit})")
+    return path.read_bytes()
 
 
 def load(root: Path, path: Path, where: str) -> Any:
     """The YAML file at ``path`` as data, from the cache when its bytes were parsed before."""
-    raw = path.read_bytes()
+    raw = read_limited(path, where, "CSEDATA_MAX_YAML_BYTES")
     parsed = root / PARSED / f"{hashlib.sha256(raw).hexdigest()}.json"
     try:
         return json.loads(parsed.read_bytes())
     except FileNotFoundError:
         pass
-    data = parse(raw.decode("utf-8"), where)
+    data = parse(decode(raw, where), where)
     try:
         text = json.dumps(data)
     except (TypeError, ValueError):
         return data  # a value JSON cannot hold (a date): parsed again next time
     if json.loads(text) == data:  # only a parse JSON keeps exactly
-        parsed.parent.mkdir(parents=True, exist_ok=True)
         tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")  # parallel workers
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, parsed)
+        try:
+            parsed.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, parsed)
+        except OSError:  # a cache only saves time: a full disk must not stop the read
+            tmp.unlink(missing_ok=True)
     return data

@@ -24,6 +24,8 @@ class Page:
     failures: list[int] = field(default_factory=list)  # answered first, one per request
     length: bool = True  # send Content-Length; else the body ends when the connection closes
     delay: float = 0.0  # seconds before answering
+    trickle: float = 0.0  # seconds between two bytes of the body (a slow or hostile server)
+    redirect: str | None = None  # answer 302 with this Location
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -40,6 +42,12 @@ class _Handler(BaseHTTPRequestHandler):
         if page.failures:
             self.send_error(page.failures.pop(0))
             return
+        if page.redirect:
+            self.send_response(302)
+            self.send_header("Location", page.redirect)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if (page.etag and self.headers.get("If-None-Match") == page.etag) or (
             page.last_modified and self.headers.get("If-Modified-Since") == page.last_modified
         ):
@@ -54,7 +62,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(page.body)))
         self._validators(page)
         self.end_headers()
-        self.wfile.write(page.body)
+        if not page.trickle:
+            self.wfile.write(page.body)
+        for byte in page.body if page.trickle else b"":
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(page.trickle)
 
     def _validators(self, page: Page) -> None:
         if page.etag:

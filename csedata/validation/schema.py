@@ -73,11 +73,19 @@ class _SchemaCheck:
     key: str  # how pandera's failure cases name it, see _case_keys
     name: str
     description: str
+    broken: str | None = None  # a failure's message, when "<description> Found x." misleads
 
 
 def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
     """Every check pandera runs for this schema, so passed ones can be listed too."""
-    out = [_SchemaCheck("frame:column_in_dataframe", "columns-present", "Every column is there.")]
+    out = [
+        _SchemaCheck(
+            "frame:column_in_dataframe",
+            "columns-present",
+            "Every column is there.",
+            "Column {!r} is missing.",
+        )
+    ]
     if schema.strict:
         out.append(_SchemaCheck("frame:column_in_schema", "no-extra-columns", "No other columns."))
     if schema.ordered:
@@ -159,7 +167,9 @@ def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                     Failure(
                         severity="error",
                         where=where,
-                        message=check.description + found,
+                        message=check.broken.format(case.failure_case)
+                        if check.broken
+                        else check.description + found,
                         values={} if whole_row else {"found": str(case.failure_case)},
                         quotes=quotes,
                     )
