@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import mimetypes
 import os
 import tempfile
 from datetime import date
@@ -23,6 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from csedata.errors import CsedataError
+from csedata.mediatype import MediaType, UnknownMedia, sniff
 from csedata.registry import REGISTRY, Snapshot, Source
 
 SNAPSHOTS = Path("snapshots")  # under raw/
@@ -65,10 +65,16 @@ def _write_once(root: Path, rel: str, data: bytes) -> None:
         os.unlink(tmp)
 
 
-def snapshot_name(source_id: str, day: date, digest: str, content_type: str | None) -> str:
+EXTENSIONS: dict[MediaType, str] = {
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "application/pdf": ".pdf",
+}
+
+
+def snapshot_name(source_id: str, day: date, digest: str, media_type: MediaType) -> str:
     """Dated and checksummed, so two snapshots never share a name."""
-    ext = (mimetypes.guess_extension(content_type) if content_type else None) or ".bin"
-    return str(SNAPSHOTS / source_id / f"{day.isoformat()}-{digest[:12]}{ext}")
+    return str(SNAPSHOTS / source_id / f"{day.isoformat()}-{digest[:12]}{EXTENSIONS[media_type]}")
 
 
 def _register(root: Path, new: Source) -> None:
@@ -77,7 +83,7 @@ def _register(root: Path, new: Source) -> None:
     data: Any = yml.load(path.read_text(encoding="utf-8"))
     entry = next(e for e in data["sources"] if e.get("source_id") == new.source_id)
     dumped = new.model_dump(mode="json")
-    for key in ("file", "sha256", "bytes", "accessed", "content_type"):
+    for key in ("file", "sha256", "bytes", "accessed", "content_type", "media_type"):
         entry[key] = dumped[key]
     entry["accessed"] = DoubleQuotedScalarString(new.accessed)
     earlier = new.snapshots[-1].model_dump(mode="json")
@@ -93,13 +99,20 @@ def _register(root: Path, new: Source) -> None:
 def store(root: Path, source: Source, body: bytes, content_type: str | None, day: date) -> Source:
     """Write ``body`` as the source's new current snapshot; the registry entry after it."""
     digest = hashlib.sha256(body).hexdigest()
-    rel = snapshot_name(source.source_id, day, digest, content_type)
+    try:
+        media_type = sniff(body)
+    except UnknownMedia as exc:
+        raise CsedataError(
+            f"{REGISTRY}: {source.source_id}", f"new content refused: {exc}"
+        ) from exc
+    rel = snapshot_name(source.source_id, day, digest, media_type)
     previous = Snapshot(
         file=source.file,
         sha256=source.sha256,
         bytes=source.bytes,
         accessed=source.accessed,
         content_type=source.content_type,
+        media_type=source.media_type,
     )
     fields = source.model_dump() | {
         "file": rel,
@@ -107,6 +120,7 @@ def store(root: Path, source: Source, body: bytes, content_type: str | None, day
         "bytes": len(body),
         "accessed": day.isoformat(),
         "content_type": content_type,
+        "media_type": media_type,
         "snapshots": (*source.snapshots, previous),
     }
     try:
