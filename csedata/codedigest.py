@@ -11,7 +11,8 @@ import hashlib
 from pathlib import Path
 
 CODE_DIRS = tuple(
-    Path(__file__).resolve().parent.parent / package for package in ("csedata", "schemas", "flows")
+    Path(__file__).resolve().parent.parent / package
+    for package in ("csedata", "csedata/prepare", "schemas", "flows")
 )
 
 
