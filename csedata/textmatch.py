@@ -20,6 +20,10 @@ from typing import NamedTuple
 _SEPARATOR = re.compile(r"(?:\s|\*\*|__|(?m:^)[ \t]*(?:#{1,6}|[-•])(?=[ \t]))+")
 
 
+CANDIDATES = 20  # windows compared closely when a quote is not found
+CONTEXT = 2  # words shown either side of the closest window
+
+
 class Normal(NamedTuple):
     text: str  # the normal form
     origin: list[int]  # for each of its characters, the offset it came from
@@ -72,12 +76,27 @@ def find_loose(
 def closest(text: str, needle: str) -> tuple[int, str]:
     """Where the text comes closest to the needle, and that stretch (normal form, short).
 
-    Anchored on the longest run the two share, for an error message to show what
-    the source says instead; only ever called when a quote was not found.
+    Windows of as many words as the needle are ranked by the needle's words they
+    hold, then the best few by similarity; only ever called when a quote was not found.
     """
     form, wanted = normal(text), squeeze(needle)
-    match = SequenceMatcher(None, form.text, wanted, autojunk=False).find_longest_match()
-    start = max(0, match.a - match.b)
-    shown = form.text[start : start + max(len(wanted), 20)].strip()
-    offset = form.origin[start] if form.origin else 0
-    return offset, shown if len(shown) <= 80 else shown[:77] + "..."
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", form.text)]
+    if not words:
+        return 0, ""
+    size = max(1, min(len(wanted.split()), len(words)))
+    vocabulary = set(wanted.split())
+    hits = [int(w in vocabulary) for _, _, w in words]
+    score = sum(hits[:size])
+    scores = [score]
+    for i in range(size, len(words)):
+        score += hits[i] - hits[i - size]
+        scores.append(score)
+    best = sorted(range(len(scores)), key=lambda i: -scores[i])[:CANDIDATES]
+
+    def stretch(i: int, context: int = 0) -> str:
+        last = min(i + size - 1 + context, len(words) - 1)
+        return form.text[words[max(i - context, 0)][0] : words[last][1]]
+
+    top = max(best, key=lambda i: (SequenceMatcher(None, stretch(i), wanted).ratio(), -i))
+    shown = stretch(top, CONTEXT)
+    return form.origin[words[top][0]], shown if len(shown) <= 100 else shown[:97] + "..."
