@@ -11,8 +11,7 @@ import hashlib
 from pathlib import Path
 
 CODE_DIRS = tuple(
-    Path(__file__).resolve().parent.parent / package
-    for package in ("csedata", "csedata/prepare", "schemas", "flows")
+    Path(__file__).resolve().parent.parent / package for package in ("csedata", "schemas", "flows")
 )
 
 
@@ -23,9 +22,10 @@ def code_digest() -> str:
 
 
 def digest_of(folders: tuple[Path, ...]) -> str:
-    """Digest of the Python modules directly in these folders, names included."""
+    """Digest of the Python modules in these folders and their subpackages, paths included."""
     h = hashlib.sha256()
     for folder in folders:
-        for path in sorted(folder.glob("*.py")):
-            h.update(f"{folder.name}/{path.name}".encode() + b"\0" + path.read_bytes())
+        for path in sorted(folder.rglob("*.py")):
+            rel = path.relative_to(folder).as_posix()
+            h.update(f"{folder.name}/{rel}".encode() + b"\0" + path.read_bytes())
     return h.hexdigest()

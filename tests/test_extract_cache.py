@@ -56,3 +56,11 @@ def test_code_digest_follows_the_code(tmp_path: Path) -> None:
     restored = tuple(shutil.copytree(d, tmp_path / "again" / d.name) for d in codedigest.CODE_DIRS)
     schema_py.write_text(schema_py.read_text() + "\n# changed\n")
     assert codedigest.digest_of((restored[0], copies[1], restored[2])) != codedigest.code_digest()
+
+
+def test_code_digest_covers_subpackages(tmp_path: Path) -> None:
+    """The prepare stage's converters (csedata/prepare/) shape what is extracted too."""
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in codedigest.CODE_DIRS)
+    converter = copies[0] / "prepare" / "pdfreport.py"
+    converter.write_text(converter.read_text() + "\n# changed\n")
+    assert codedigest.digest_of(copies) != codedigest.code_digest()
