@@ -7,12 +7,11 @@ real pipeline (registry check, prepare, extract, ledger, assemble).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from htmlfixtures import HTML, as_html
 
 from csedata import pipeline
 from csedata.errors import CsedataError
@@ -22,7 +21,6 @@ from csedata.registry import load_registry
 from csedata.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "tests" / "fixtures" / "html"
 SOURCE_IDS = sorted(load_registry(ROOT))
 # what a figure is, whatever the format; quotes and offsets index each format's own text
 SAME = [
@@ -40,22 +38,6 @@ SAME = [
     "multi_response",
     "note",
 ]
-
-
-def as_html(root: Path) -> None:
-    """Register each source's HTML fixture as its current raw file."""
-    path = root / "raw" / "sources.yaml"
-    data = yaml.safe_load(path.read_text())
-    for entry in data["sources"]:
-        body = (HTML / f"{entry['source_id']}.html").read_bytes()
-        (root / "raw" / f"{entry['source_id']}.html").write_bytes(body)
-        entry.update(
-            file=f"{entry['source_id']}.html",
-            sha256=hashlib.sha256(body).hexdigest(),
-            bytes=len(body),
-            media_type="text/html",
-        )
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def test_every_registered_source_has_an_html_fixture() -> None:
