@@ -47,7 +47,7 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_once(root: Path, rel: str, data: bytes) -> None:
+def write_once(root: Path, rel: str, data: bytes) -> None:
     """Create raw/<rel> with ``data``; an existing file must already hold exactly that."""
     path = root / "raw" / rel
     if path.exists():
@@ -77,6 +77,15 @@ def snapshot_name(source_id: str, day: date, digest: str, media_type: MediaType)
     return str(SNAPSHOTS / source_id / f"{day.isoformat()}-{digest[:12]}{EXTENSIONS[media_type]}")
 
 
+def _save(path: Path, yml: YAML, data: Any) -> None:
+    """The registry replaced in one step: written aside, flushed, renamed."""
+    out = io.StringIO()
+    yml.dump(data, out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    _fsync_write(tmp, out.getvalue().encode("utf-8"))
+    os.replace(tmp, path)
+
+
 def _register(root: Path, new: Source) -> None:
     path = root / REGISTRY
     yml = _yaml()
@@ -89,11 +98,18 @@ def _register(root: Path, new: Source) -> None:
     earlier = new.snapshots[-1].model_dump(mode="json")
     earlier["accessed"] = DoubleQuotedScalarString(earlier["accessed"])
     entry.setdefault("snapshots", []).append(earlier)
-    out = io.StringIO()
-    yml.dump(data, out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    _fsync_write(tmp, out.getvalue().encode("utf-8"))
-    os.replace(tmp, path)
+    _save(path, yml, data)
+
+
+def register_new(root: Path, source: Source) -> None:
+    """Append a new source's entry to the registry (after its raw file is on disk)."""
+    path = root / REGISTRY
+    yml = _yaml()
+    data: Any = yml.load(path.read_text(encoding="utf-8"))
+    entry = source.model_dump(mode="json", exclude={"snapshots"})
+    entry["accessed"] = DoubleQuotedScalarString(source.accessed)
+    data["sources"].append(entry)
+    _save(path, yml, data)
 
 
 def store(root: Path, source: Source, body: bytes, content_type: str | None, day: date) -> Source:
@@ -128,6 +144,6 @@ def store(root: Path, source: Source, body: bytes, content_type: str | None, day
     except ValidationError as exc:
         problem = f"new snapshot of {source.source_id!r}: {exc.errors()[0]['msg']}"
         raise CsedataError(str(REGISTRY), problem) from exc
-    _write_once(root, rel, body)
+    write_once(root, rel, body)
     _register(root, new)
     return new
