@@ -130,21 +130,23 @@ class _Builder:
         }
 
 
-def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
-    entry = f"tables ({table.table_id})"
-    where = f"{b.where}: {entry}"
-    lines = b.lines
+def _title_line(b: _Builder, table: TableSpec, where: str) -> int:
+    """The one line the table's title is on; otherwise where it is, or the closest text."""
     titles = b.titles.get(squeeze(table.title), [])
-    if len(titles) != 1:
-        at = ", ".join(place(b.text, lines[i].start) for i in titles[:3])
-        if not titles:
-            offset, near = closest(b.text, table.title)
-            at = f"closest text at {place(b.text, offset)}: {near!r}"
-        problem = f"title {table.title!r} found {len(titles)} times, expected 1; {at}"
-        raise CsedataError(where, problem)
-    index = titles[0]
+    if len(titles) == 1:
+        return titles[0]
+    at = ", ".join(place(b.text, b.lines[i].start) for i in titles[:3])
+    if not titles:
+        offset, near = closest(b.text, table.title)
+        at = f"closest text at {place(b.text, offset)}: {near!r}"
+    raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1; {at}")
+
+
+def _header_line(b: _Builder, index: int, table: TableSpec, where: str) -> int:
+    """The header is on the title's line or, where that has no other cells, the next one."""
+    lines = b.lines
     header = [c.strip() for _, c in lines[index].cells()[1:] if c.strip()]
-    if not header:  # the header is on the next line, under the title
+    if not header:
         index += 1
         header = [c.strip() for _, c in lines[index].cells()[1:]] if index < len(lines) else []
     if header != list(table.columns):
@@ -152,6 +154,14 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             where,
             f"header {header} is not {list(table.columns)} at {place(b.text, lines[index].start)}",
         )
+    return index
+
+
+def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
+    entry = f"tables ({table.table_id})"
+    where = f"{b.where}: {entry}"
+    lines = b.lines
+    index = _header_line(b, _title_line(b, table, where), table, where)
     rows: list[Line] = []
     for line in lines[index + 1 :]:
         if "\t" not in line.text:
