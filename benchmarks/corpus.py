@@ -316,6 +316,7 @@ def _entry(doc: Document, data: bytes) -> dict[str, Any]:
         "file": f"{doc.source_id}.txt",
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
+        "media_type": "text/plain",
         "publisher": doc.publisher,
         "title": doc.title,
         "published": str(doc.year),

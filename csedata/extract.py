@@ -15,6 +15,7 @@ from csedata.numbers import NumberError, Reading, read_number
 from csedata.registry import Source
 from csedata.spec import Context, FigureSpec, Spec, TableSpec
 from csedata.text import find_exactly, place, slug
+from csedata.textmatch import closest, squeeze
 
 Observation = dict[str, Any]
 
@@ -63,11 +64,15 @@ class _Builder:
     def __init__(self, source: Source, spec: Spec, text: str) -> None:
         self.source, self.spec, self.text = source, spec, text
         self.lines = _lines(text)  # split once, searched by every table
-        # the lines each table title could be: first cell of a line with a tab
+        # the lines each table title could be, in normal form (csedata.textmatch): the
+        # first cell of a line with a tab, or a caption, a line just above such a line
         self.titles: dict[str, list[int]] = {}
-        for i, ln in enumerate(self.lines):
-            if "\t" in ln.text:
-                self.titles.setdefault(ln.text.split("\t", 1)[0].strip(), []).append(i)
+        tabbed = [i for i, ln in enumerate(self.lines) if "\t" in ln.text]
+        for i in tabbed:
+            self.titles.setdefault(squeeze(self.lines[i].text.split("\t", 1)[0]), []).append(i)
+            above = self.lines[i - 1].text if i else ""
+            if above.strip() and "\t" not in above:
+                self.titles.setdefault(squeeze(above), []).append(i - 1)
         self.where = f"flows/specs/{source.source_id}.yaml"
 
     def context(self, own: Context, entry: str) -> dict[str, Any]:
@@ -125,16 +130,23 @@ class _Builder:
         }
 
 
-def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
-    entry = f"tables ({table.table_id})"
-    where = f"{b.where}: {entry}"
+def _title_line(b: _Builder, table: TableSpec, where: str) -> int:
+    """The one line the table's title is on; otherwise where it is, or the closest text."""
+    titles = b.titles.get(squeeze(table.title), [])
+    if len(titles) == 1:
+        return titles[0]
+    at = ", ".join(place(b.text, b.lines[i].start) for i in titles[:3])
+    if not titles:
+        offset, near = closest(b.text, table.title)
+        at = f"closest text at {place(b.text, offset)}: {near!r}"
+    raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1; {at}")
+
+
+def _header_line(b: _Builder, index: int, table: TableSpec, where: str) -> int:
+    """The header is on the title's line or, where that has no other cells, the next one."""
     lines = b.lines
-    titles = b.titles.get(table.title, [])
-    if len(titles) != 1:
-        raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1")
-    index = titles[0]
     header = [c.strip() for _, c in lines[index].cells()[1:] if c.strip()]
-    if not header:  # the header is on the next line, under the title
+    if not header:
         index += 1
         header = [c.strip() for _, c in lines[index].cells()[1:]] if index < len(lines) else []
     if header != list(table.columns):
@@ -142,6 +154,14 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             where,
             f"header {header} is not {list(table.columns)} at {place(b.text, lines[index].start)}",
         )
+    return index
+
+
+def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
+    entry = f"tables ({table.table_id})"
+    where = f"{b.where}: {entry}"
+    lines = b.lines
+    index = _header_line(b, _title_line(b, table, where), table, where)
     rows: list[Line] = []
     for line in lines[index + 1 :]:
         if "\t" not in line.text:
@@ -199,20 +219,19 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
 def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     entry = f"figures ({fig.id})"
     where = f"{b.where}: {entry}"
-    (start,) = find_exactly(b.text, fig.quote, 1, where, "quote")
-    quote = b.text[start : start + len(fig.quote)]
-    (at,) = find_exactly(b.text, fig.value, 1, where, "value", (start, start + len(quote)))
-    rel = at - start
-    if fig.label not in quote:
+    ((start, end),) = find_exactly(b.text, fig.quote, 1, where, "quote")
+    quote = b.text[start:end]
+    ((at, stop),) = find_exactly(b.text, fig.value, 1, where, "value", (start, end))
+    if squeeze(fig.label) not in squeeze(quote):
         raise CsedataError(where, f"label {fig.label!r} is not verbatim in the quote")
-    reading = _read(b.text, fig.value, start + rel, where)
+    reading = _read(b.text, fig.value, at, where)
     if fig.unit is not None and (reading.unit, fig.unit) in REFINEMENTS:
         reading = Reading(reading.value, fig.unit, reading.qualifier)
     elif fig.unit is not None and fig.unit != reading.unit:
         raise CsedataError(
             where,
             f"value {fig.value!r} reads as {reading.unit}, spec says {fig.unit} "
-            f"at {place(b.text, start + rel)}",
+            f"at {place(b.text, at)}",
         )
     if fig.direction is not None:
         if reading.unit != "percent_change":
@@ -226,8 +245,8 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
         parent=fig.parent,
         reading=reading,
         context=b.context(fig, entry),
-        quote=(start, start + len(quote)),
-        value=(start + rel, start + rel + len(fig.value)),
+        quote=(start, end),
+        value=(at, stop),
         multi_response=fig.multi_response,
         entry=entry,
         note=fig.note,

@@ -21,8 +21,8 @@ from importlib import metadata
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-# Types the pipeline can read as UTF-8 text; a PDF or an image is refused.
-TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+# Types the prepare stage reads (csedata.prepare); an image or an archive is refused.
+TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,8 @@ def ledger(
             excluded.append((m.start(), m.end(), rule.reason, rule.note))
     for i, ex in enumerate(spec.exclude):
         entry = f"{where}: exclude[{i}]"
-        for start in find_exactly(text, ex.within, ex.count, entry, "text"):
-            excluded.append((start, start + len(ex.within), ex.reason, ex.note))
+        for start, end in find_exactly(text, ex.within, ex.count, entry, "text"):
+            excluded.append((start, end, ex.reason, ex.note))
 
     tokens = list(TOKEN.finditer(text))
     starts = [m.start() for m in tokens]

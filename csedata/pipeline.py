@@ -30,7 +30,8 @@ from csedata import frames, parquet, privacy, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
-from csedata.registry import Source, load_registry, read_text, select
+from csedata.prepare.dispatch import prepare
+from csedata.registry import Source, load_registry, select
 from csedata.report import Report
 from csedata.spec import Declarations, load_patterns, load_spec
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
@@ -55,7 +56,7 @@ class Batch:
 
 def extract_batch(root: Path, sources: list[Source]) -> Batch:
     """Extract the sources into one cache entry (one rename: never half-written)."""
-    texts = [read_text(root, source) for source in sources]  # verified on every run
+    texts = [prepare(root, source).text for source in sources]  # verified on every run
     key = cache_key(root, sources)
     target = cache_entry(root, key)
     if is_cached(target):

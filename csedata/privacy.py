@@ -36,7 +36,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from csedata import yamltext
 from csedata.errors import CsedataError
-from csedata.registry import REGISTRY, load_registry, read_text
+from csedata.prepare.dispatch import prepare
+from csedata.registry import REGISTRY, load_registry
 from csedata.spec import SPEC_DIR, Spec, load_spec
 from csedata.text import find_all
 
@@ -152,7 +153,7 @@ def from_sources(root: Path) -> Watchlist:
     if not (root / REGISTRY).is_file():
         return watchlist(root, {})
     found = {
-        source_id: case_story_words(read_text(root, source), load_spec(root, source_id))
+        source_id: case_story_words(prepare(root, source).text, load_spec(root, source_id))
         for source_id, source in load_registry(root).items()
     }
     return watchlist(root, found)

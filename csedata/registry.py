@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from csedata import limits, yamltext
 from csedata.errors import CsedataError
+from csedata.mediatype import MediaType, UnknownMedia, sniff
 
 REGISTRY = Path("raw") / "sources.yaml"
 
@@ -49,6 +50,7 @@ class Snapshot(BaseModel):
     bytes: int = Field(gt=0)
     accessed: Day
     content_type: str | None = None
+    media_type: MediaType
 
 
 class Source(BaseModel):
@@ -70,6 +72,8 @@ class Source(BaseModel):
     citation: str = Field(min_length=1)
     # Set when a refresh downloaded the current snapshot: the server's media type.
     content_type: str | None = None
+    # What the bytes are, by their content (csedata.mediatype); checked on every read.
+    media_type: MediaType
     # Earlier snapshots, oldest first; a refresh appends the one it replaces.
     snapshots: tuple[Snapshot, ...] = ()
     # Hosts ("host" or "host:port") a refresh may follow a redirect to, besides the url's own.
@@ -160,11 +164,17 @@ def read_bytes(root: Path, source: Source) -> bytes:
     path, where = _checked_path(root, source)
     data = path.read_bytes()
     _check_digest(source, where, hashlib.sha256(data).hexdigest(), len(data))
+    try:
+        found = sniff(data)
+    except UnknownMedia as exc:
+        raise CsedataError(where, f"{exc}; registry says {source.media_type}") from exc
+    if found != source.media_type:
+        raise CsedataError(where, f"content is {found}, registry says {source.media_type}")
     return data
 
 
 def read_text(root: Path, source: Source) -> str:
-    """The checked raw file decoded as UTF-8; offsets in the release index this text."""
+    """The checked raw file decoded as UTF-8 (see csedata.prepare for what specs read)."""
     data = read_bytes(root, source)
     try:
         return data.decode("utf-8")

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from csedata import codedigest, datapackage, diff, durable, parquet, privacy, redact, verify
 from csedata.errors import CsedataError, writing
+from csedata.prepare import dispatch
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
 from csedata.validation import Validated
@@ -167,6 +168,7 @@ def _write_release(
         "specs": _spec_checksums(build.root),
         "python": platform.python_version(),
         "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
+        "converters": dispatch.converters(),  # what turned raw bytes into text (prepare)
         "lock_sha256": build.lock_sha256,
         "sources": {
             row.source_id: {"file": row.file, "sha256": row.sha256} for row in sources.itertuples()
@@ -282,7 +284,7 @@ class Rebuilt:
 
 # What the manifest records of the build itself rather than of the release's content:
 # newer code that rebuilds every file byte for byte has reproduced the release.
-PROVENANCE = ("code_sha256", "package_version", "python", "libraries", "lock_sha256")
+PROVENANCE = ("code_sha256", "package_version", "python", "libraries", "lock_sha256", "converters")
 
 
 def _provenance_only(ours: Path, theirs: Path) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import mimetypes
 import os
 import tempfile
 from datetime import date
@@ -24,6 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from csedata import durable
 from csedata.errors import CsedataError
+from csedata.mediatype import MediaType, UnknownMedia, sniff
 from csedata.registry import REGISTRY, Snapshot, Source
 
 SNAPSHOTS = Path("snapshots")  # under raw/
@@ -41,7 +41,7 @@ def _yaml() -> YAML:
     return yml
 
 
-def _write_once(root: Path, rel: str, data: bytes) -> None:
+def write_once(root: Path, rel: str, data: bytes) -> None:
     """Create raw/<rel> with ``data``; an existing file must already hold exactly that."""
     path = root / "raw" / rel
     if path.exists():
@@ -59,10 +59,23 @@ def _write_once(root: Path, rel: str, data: bytes) -> None:
         os.unlink(tmp)
 
 
-def snapshot_name(source_id: str, day: date, digest: str, content_type: str | None) -> str:
+EXTENSIONS: dict[MediaType, str] = {
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "application/pdf": ".pdf",
+}
+
+
+def snapshot_name(source_id: str, day: date, digest: str, media_type: MediaType) -> str:
     """Dated and checksummed, so two snapshots never share a name."""
-    ext = (mimetypes.guess_extension(content_type) if content_type else None) or ".bin"
-    return str(SNAPSHOTS / source_id / f"{day.isoformat()}-{digest[:12]}{ext}")
+    return str(SNAPSHOTS / source_id / f"{day.isoformat()}-{digest[:12]}{EXTENSIONS[media_type]}")
+
+
+def _save(path: Path, yml: YAML, data: Any) -> None:
+    """The registry replaced in one step: written aside, flushed, renamed."""
+    out = io.StringIO()
+    yml.dump(data, out)
+    durable.replace_bytes(path, out.getvalue().encode("utf-8"))
 
 
 def _register(root: Path, new: Source) -> None:
@@ -71,27 +84,43 @@ def _register(root: Path, new: Source) -> None:
     data: Any = yml.load(path.read_text(encoding="utf-8"))
     entry = next(e for e in data["sources"] if e.get("source_id") == new.source_id)
     dumped = new.model_dump(mode="json")
-    for key in ("file", "sha256", "bytes", "accessed", "content_type"):
+    for key in ("file", "sha256", "bytes", "accessed", "content_type", "media_type"):
         entry[key] = dumped[key]
     entry["accessed"] = DoubleQuotedScalarString(new.accessed)
     earlier = new.snapshots[-1].model_dump(mode="json")
     earlier["accessed"] = DoubleQuotedScalarString(earlier["accessed"])
     entry.setdefault("snapshots", []).append(earlier)
-    out = io.StringIO()
-    yml.dump(data, out)
-    durable.replace_bytes(path, out.getvalue().encode("utf-8"))
+    _save(path, yml, data)
+
+
+def register_new(root: Path, source: Source) -> None:
+    """Append a new source's entry to the registry (after its raw file is on disk)."""
+    path = root / REGISTRY
+    yml = _yaml()
+    data: Any = yml.load(path.read_text(encoding="utf-8"))
+    entry = source.model_dump(mode="json", exclude={"snapshots"})
+    entry["accessed"] = DoubleQuotedScalarString(source.accessed)
+    data["sources"].append(entry)
+    _save(path, yml, data)
 
 
 def store(root: Path, source: Source, body: bytes, content_type: str | None, day: date) -> Source:
     """Write ``body`` as the source's new current snapshot; the registry entry after it."""
     digest = hashlib.sha256(body).hexdigest()
-    rel = snapshot_name(source.source_id, day, digest, content_type)
+    try:
+        media_type = sniff(body)
+    except UnknownMedia as exc:
+        raise CsedataError(
+            f"{REGISTRY}: {source.source_id}", f"new content refused: {exc}"
+        ) from exc
+    rel = snapshot_name(source.source_id, day, digest, media_type)
     previous = Snapshot(
         file=source.file,
         sha256=source.sha256,
         bytes=source.bytes,
         accessed=source.accessed,
         content_type=source.content_type,
+        media_type=source.media_type,
     )
     fields = source.model_dump() | {
         "file": rel,
@@ -99,6 +128,7 @@ def store(root: Path, source: Source, body: bytes, content_type: str | None, day
         "bytes": len(body),
         "accessed": day.isoformat(),
         "content_type": content_type,
+        "media_type": media_type,
         "snapshots": (*source.snapshots, previous),
     }
     try:
@@ -106,6 +136,6 @@ def store(root: Path, source: Source, body: bytes, content_type: str | None, day
     except ValidationError as exc:
         problem = f"new snapshot of {source.source_id!r}: {exc.errors()[0]['msg']}"
         raise CsedataError(str(REGISTRY), problem) from exc
-    _write_once(root, rel, body)
+    write_once(root, rel, body)
     _register(root, new)
     return new

@@ -6,6 +6,7 @@ import functools
 import re
 
 from csedata.errors import CsedataError
+from csedata.textmatch import closest, find_loose
 
 
 def place(text: str, offset: int) -> str:
@@ -29,6 +30,10 @@ def find_all(text: str, needle: str, start: int = 0, end: int | None = None) -> 
     return starts
 
 
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def find_exactly(
     text: str,
     needle: str,
@@ -36,20 +41,30 @@ def find_exactly(
     where: str,
     what: str,
     span: tuple[int, int] | None = None,
-) -> list[int]:
-    """Start offsets of ``needle`` (within ``span``), which must occur ``count`` times.
+) -> list[tuple[int, int]]:
+    """Spans of ``needle`` (within ``span``), which must occur ``count`` times.
 
-    A different count means the source changed (or the spec is wrong): either
-    way extraction must stop rather than pick one occurrence by luck.
+    Verbatim first; failing that, on normal whitespace and markup (csedata.textmatch),
+    so a quote taken from a text capture is found in the HTML or PDF rendering of the
+    same page. A different count means the source changed (or the spec is wrong):
+    either way extraction must stop rather than pick one occurrence by luck, and the
+    error shows the closest text when there is none.
     """
     starts = find_all(text, needle, *(span or (0, None)))
-    if len(starts) != count:
-        shown = needle if len(needle) <= 60 else needle[:57] + "..."
-        at = "; at " + ", ".join(place(text, s) for s in starts[:3]) if starts else ""
-        raise CsedataError(
-            where, f"{what} {shown!r} found {len(starts)} times, expected {count}{at}"
-        )
-    return starts
+    if len(starts) == count:
+        return [(s, s + len(needle)) for s in starts]
+    spans = find_loose(text, needle, span)
+    if len(spans) == count:
+        return spans
+    found = spans or [(s, s) for s in starts]
+    if found:
+        at = "; at " + ", ".join(place(text, s) for s, _ in found[:3])
+    else:
+        offset, near = closest(text[slice(*span)] if span else text, needle)
+        at = f"; closest text at {place(text, offset + (span or (0, 0))[0])}: {near!r}"
+    raise CsedataError(
+        where, f"{what} {_shown(needle)!r} found {len(found)} times, expected {count}{at}"
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)  # table row labels repeat across documents

@@ -241,6 +241,7 @@ SOURCE = Source(
     kind="news",
     jurisdiction="Testland",
     citation="Test citation",
+    media_type="text/plain",
 )
 
 TABLE_TEXT = (

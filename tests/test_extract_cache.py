@@ -72,3 +72,11 @@ def test_code_digest_covers_templates_but_not_specs_or_bytecode(tmp_path: Path) 
     template = copies[0] / "report" / "templates" / "report.html.j2"
     template.write_text(template.read_text() + "\n")
     assert codedigest.digest_of(copies) != codedigest.code_digest()
+
+
+def test_code_digest_covers_subpackages(tmp_path: Path) -> None:
+    """The prepare stage's converters (csedata/prepare/) shape what is extracted too."""
+    copies = tuple(shutil.copytree(d, tmp_path / d.name) for d in codedigest.CODE_DIRS)
+    converter = copies[0] / "prepare" / "pdfreport.py"
+    converter.write_text(converter.read_text() + "\n# changed\n")
+    assert codedigest.digest_of(copies) != codedigest.code_digest()

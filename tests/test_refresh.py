@@ -124,12 +124,12 @@ def test_server_error_then_success_is_retried(project: Path, site: Site) -> None
         (Page(b"x", failures=[503] * 5), LIMITS, "HTTP 503 (after 3 attempts)", 3),
         (Page(b"x" * 20_000), LIMITS, "20000 bytes exceed the limit of 10000", 1),
         (Page(b"x" * 20_000, length=False), LIMITS, "response exceeds the limit of 10000", 1),
-        (Page(b"%PDF-1.7", "application/pdf"), LIMITS, "content type application/pdf", 1),
+        (Page(b"\x89PNG\r\n", "image/png"), LIMITS, "content type image/png", 1),
         (Page(b"x", content_type=None), LIMITS, "content type (none)", 1),
         (Page(b""), LIMITS, "empty response", 1),
         (Page(b"x", delay=1.0), Limits(timeout=0.2, attempts=2, backoff=0.01), "timed out", 2),
     ],
-    ids=["server-error", "oversized", "oversized-no-length", "pdf", "no-type", "empty", "slow"],
+    ids=["server-error", "oversized", "oversized-no-length", "image", "no-type", "empty", "slow"],
 )
 def test_refused_response_is_a_warning_and_changes_nothing(
     project: Path, site: Site, page: Page, limits: Limits, reason: str, requests: int

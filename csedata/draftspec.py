@@ -1,0 +1,124 @@
+"""A draft spec for a new source: every table and every number token, as comments.
+
+Onboarding a source (csedata add-source) starts here: the maintainer gets each
+table the prepared text holds (title, header, rows) as a table entry, and each
+number token outside the tables with its sentence as a figure skeleton, all
+commented out; turning each into a figure or an exclusion is the review a spec
+records. Tokens that the shared patterns already exclude (years, sections,
+telephone numbers) are left out of the draft.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from csedata.ledger import TOKEN
+from csedata.spec import Patterns
+from csedata.text import place, slug
+
+_SENTENCE_END = re.compile(r"(?<!\b\d)[.!?](?=\s)|\n\s*\n")  # "Table 1." goes on
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line indexes of each run of tab-separated lines."""
+    runs, start = [], None
+    for i, line in enumerate([*lines, ""]):
+        if "\t" in line and start is None:
+            start = i
+        elif "\t" not in line and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def table_entries(text: str) -> list[dict[str, Any]]:
+    """A table entry per table: title (a caption line or the first cell), header, rows."""
+    lines = text.split("\n")
+    entries: list[dict[str, Any]] = []
+    for first, end in _blocks(lines):
+        cells = lines[first].split("\t")
+        above = lines[first - 1].strip() if first else ""
+        if above:  # a caption line: the header is the first row
+            title, header, rows = above, cells[1:], lines[first + 1 : end]
+        elif any(c.strip() for c in cells[1:]):
+            title, header, rows = cells[0].strip(), cells[1:], lines[first + 1 : end]
+        else:  # a title over empty cells, the header below
+            title, header = cells[0].strip(), lines[first + 1].split("\t")[1:]
+            rows = lines[first + 2 : end]
+        labels = [r.split("\t")[0].strip() for r in rows]
+        total = next((lab for lab in labels if lab.lower().startswith("total")), labels[0])
+        entries.append(
+            {
+                "table_id": slug(title)[:60].strip("-") or f"table-{len(entries) + 1}",
+                "title": title,
+                "columns": {h.strip(): "percent" if "%" in h else "count" for h in header},
+                "total": total,
+                "responses": "exclusive",
+                "rows": labels,
+            }
+        )
+    return entries
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end], its whitespace collapsed."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return " ".join(text[ends[-1] if ends else 0 : after.end() if after else len(text)].split())
+
+
+def _outside_tables(text: str, patterns: Patterns) -> list[re.Match[str]]:
+    """Number tokens not in a table line and not excluded by a shared pattern."""
+    covered = [
+        (m.start(), m.end())
+        for p in patterns.exclude_patterns
+        for m in re.finditer(p.pattern, text)
+    ]
+    tokens = []
+    for m in TOKEN.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        in_table = "\t" in text[line_start : line_end if line_end != -1 else len(text)]
+        if not in_table and not any(s <= m.start() and m.end() <= e for s, e in covered):
+            tokens.append(m)
+    return tokens
+
+
+def draft(source_id: str, text: str, patterns: Patterns) -> str:
+    """The draft spec's YAML: valid as it is (nothing declared), everything as comments."""
+    out = [
+        f"# Draft spec for {source_id}, written by csedata add-source. Every table and every",
+        "# number token of the prepared text is listed below as a comment: uncomment each",
+        "# table entry you keep (drop its rows: line), and make each token a figure (under",
+        "# figures:) or an exclusion (under exclude:). `csedata release` names what is left.",
+        f"source_id: {source_id}",
+        "defaults:",
+        "  measure: null  # what the figures count, e.g. offenders sentenced",
+        "  universe: null  # the base of the percentages",
+        "  period: null",
+        "tables: []",
+    ]
+    for entry in table_entries(text):
+        units = list(entry["columns"].values())
+        if len(set(units)) < len(units):
+            out.append("#  # columns of one unit: a table keeps one value per row and unit;")
+            out.append("#  # keep one column here and take the others as figures")
+        out.append(f"#  - table_id: {entry['table_id']}")
+        for key in ("title", "columns", "total", "responses", "rows"):
+            out.append(f"#    {key}: {json.dumps(entry[key], ensure_ascii=False)}")
+    out.append("figures: []")
+    for m in _outside_tables(text, patterns):
+        sentence = _sentence(text, m.start(), m.end())
+        words = slug(" ".join(text[m.end() : m.end() + 40].split()[:3]))
+        out += [
+            f"#  # {place(text, m.start())}: {json.dumps(sentence, ensure_ascii=False)}",
+            f"#  - id: {slug(m.group())}-{words}".rstrip("-"),
+            "#    table_id: TODO",
+            f"#    quote: {json.dumps(sentence, ensure_ascii=False)}",
+            f"#    value: {json.dumps(m.group())}",
+            "#    label: TODO",
+        ]
+    out.append("exclude: []  # - {within: ..., reason: year|non-statistical|..., note: ...}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,32 @@
+"""Put the HTML fixtures (tests/fixtures/html) in place of a project's text captures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+
+HTML = Path(__file__).resolve().parent / "fixtures" / "html"
+
+
+def as_html(root: Path, url: str | None = None) -> dict[str, bytes]:
+    """Register each source's HTML page as its current raw file (and, given a site's
+    ``url`` prefix, its address as ``url/<source_id>``); returns the pages by source id."""
+    path = root / "raw" / "sources.yaml"
+    data = yaml.safe_load(path.read_text())
+    pages = {}
+    for entry in data["sources"]:
+        sid = entry["source_id"]
+        pages[sid] = (HTML / f"{sid}.html").read_bytes()
+        (root / "raw" / f"{sid}.html").write_bytes(pages[sid])
+        entry.update(
+            file=f"{sid}.html",
+            sha256=hashlib.sha256(pages[sid]).hexdigest(),
+            bytes=len(pages[sid]),
+            media_type="text/html",
+        )
+        if url is not None:
+            entry["url"] = f"{url}/{sid}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return pages
