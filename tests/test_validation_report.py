@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import gc
 import html.parser
+import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from csedata import batches, threads, validation, yamltext
+from csedata import batches, codedigest, threads, validation, yamltext
 from csedata.errors import CsedataError
 from csedata.pipeline import check_project
 from csedata.registry import load_registry, read_text
-from csedata.report import Report, markdown, render, write_report
+from csedata.report import markdown, render, write_report
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
@@ -168,18 +171,50 @@ def test_declared_check_may_not_take_a_table_checks_name(project: Path) -> None:
     )
 
 
-def test_json_and_markdown_hold_every_check(checked: Checked) -> None:
+def test_json_parquet_and_markdown_contents(checked: Checked) -> None:
     root, frames, declared = checked
     report = validation.build_report(root, frames, declared)
-    files = render(report)
-    again = Report.model_validate(json.loads(files["report.json"]))
-    assert again == report
+    files = render(report.stamped("9.9.9", "2026-01-02T03:04:05Z"))
+    data = json.loads(files["report.json"])
+    # the header: which release, its inputs and the code
+    assert data["release"] == {"version": "9.9.9", "created": "2026-01-02T03:04:05Z"}
+    assert data["code_sha256"] == codedigest.code_digest()
+    assert data["inputs"] == dict(zip(frames["sources"]["source_id"], frames["sources"]["sha256"]))
+    # every check by name, its counts adding up to the summary
+    for key in ("passed", "failed", "errors", "warnings"):
+        assert sum(g[key] for g in data["by_check"]) == data["summary"][key]
+    # every result that did not pass, in full; every declared relation with its values
+    results = {r["id"]: r for r in data["results"]}
+    assert {c.id for c in report.checks if c.status != "passed"} <= set(results)
+    passing = [r for r in data["results"] if r["kind"] == "cross-source" and r["status"] == "passed"]
+    assert passing and all(r["values"]["finding"] and r["observation_ids"] for r in passing)
+    for c, f in report.failures("warning"):
+        listed = results[c.id]["failures"]
+        assert any(set(f.observation_ids) == set(g["observation_ids"]) for g in listed)
+        assert f.observation_ids and f.values
+    # no float error in the file: every number as printed or rounded for reading
+    assert not re.search(rb"\d\.\d*0000000\d|\d\.\d*9999999\d", files["report.json"])
+    # every result, passed or not, one row each in results.parquet
+    table = pq.read_table(io.BytesIO(files["results.parquet"])).to_pandas()
+    assert len(table) == report.summary.checks == table["id"].nunique()
+    assert (table["status"] == "passed").sum() == report.summary.passed
+    assert render(report.stamped("9.9.9", "2026-01-02T03:04:05Z")) == files  # same bytes
+
     md = files["report.md"].decode()
-    assert md == markdown(report)
-    assert md.count("\n| passed |") + md.count("\n| failed |") == report.summary.checks
-    for _, failure in report.failures("warning"):
-        for q in failure.quotes:
-            assert q.quote.replace("\n", " ") in md
+    assert md == markdown(report.stamped("9.9.9", "2026-01-02T03:04:05Z"))
+    assert "Covers **release 9.9.9, created 2026-01-02T03:04:05Z**" in md
+    # errors, then unreviewed, then reviewed warnings; each warning with its note
+    order = [md.index(f"## {h}") for h in ("Errors", "Unreviewed warnings", "Reviewed warnings")]
+    assert order == sorted(order)
+    for c, f in report.failures("warning"):
+        note = f.note if f.reviewed else c.note
+        assert note and " ".join(note.split()) in " ".join(md.split()), c.name
+        for q in f.quotes:  # line breaks kept, the value in bold
+            assert q.value_at is not None and q.value_text
+            end = q.value_at + len(q.value_text)
+            bold = f"{q.quote[: q.value_at]}**{q.value_text}**{q.quote[end:]}"
+            assert "\n".join(f"  > {line}".rstrip() for line in bold.split("\n")) in md
+    assert any("\n" in q.quote for _, f in report.failures("warning") for q in f.quotes)
 
 
 class _Page(html.parser.HTMLParser):

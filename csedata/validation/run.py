@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from csedata.codedigest import code_digest
 from csedata.errors import CsedataError
-from csedata.report import Report, share_charts, summarize
+from csedata.report import Report, summarize
 from csedata.spec import Declarations, load_cross_source
 from csedata.threads import collector_paused
 from csedata.validation import arithmetic, relations
 from csedata.validation.arithmetic_results import arithmetic_results
+from csedata.validation.charts import share_charts
+from csedata.validation.context import in_context
 from csedata.validation.references import reference_results
 from csedata.validation.relation_results import exclusive_ids, relation_results
 from csedata.validation.reviews import Reviews
@@ -62,13 +65,17 @@ def build_report(
     results += computed
     results += relation_results(obs, outcomes, reviews)
     results += reviews.results()
+    sources = frames["sources"]
+    files = dict(zip(sources["source_id"], sources["file"], strict=True))
     return Report(
         title=TITLE,
-        sources=dict(zip(frames["sources"]["source_id"], frames["sources"]["file"], strict=True)),
+        code_sha256=code_digest(),
+        sources=files,
+        inputs=dict(zip(sources["source_id"], sources["sha256"], strict=True)),
         observations=len(obs),
         summary=summarize(results),
-        checks=results,
-        charts=share_charts(obs, exclusive_ids(obs, outcomes)),
+        checks=in_context(root, files, results),
+        charts=share_charts(obs, exclusive_ids(obs, outcomes), prepared),
     )
 
 
