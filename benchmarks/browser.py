@@ -18,47 +18,7 @@ from typing import Any
 
 WIDTH, HEIGHT = 1280, 800  # a laptop screen: the fold is at HEIGHT
 
-_PROBE = """
-<script>
-(() => {
-  document.documentElement.getBoundingClientRect();  // lay the page out
-  const laidOut = performance.now();
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-    + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
-  const overflows = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;  // not drawn (a closed details, a script)
-    const parent = el.parentElement, p = parent.getBoundingClientRect();
-    const clips = getComputedStyle(parent).overflowX !== "visible";
-    if (!clips && (r.left < p.left - 1 || r.right > p.right + 1)) {
-      overflows.push(name(el) + " outside " + name(parent));
-    }
-    if (r.right > innerWidth + 1) overflows.push(name(el) + " past the window");
-    const s = getComputedStyle(el);
-    if (s.overflowX === "visible" && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
-      overflows.push(name(el) + " spills its content");
-    }
-  }
-  const top = (sel) => { const e = document.querySelector(sel); return e ? e.getBoundingClientRect() : null; };
-  const found = {
-    laid_out_ms: laidOut, overflows, height: innerHeight, width: innerWidth,
-    page_width: document.documentElement.scrollWidth,
-    header: top("header"), verdict: top("#verdict"), first_decision: top("article.decision"),
-    collisions: [...document.querySelectorAll(".bars .value")].filter((v) => {
-      const track = v.previousElementSibling.getBoundingClientRect();
-      return v.getBoundingClientRect().left < track.right + 2;
-    }).length,
-    cut_labels: [...document.querySelectorAll(".bars .label")].filter(
-      (l) => l.scrollHeight > l.clientHeight + 1 && !(l.title || "").startsWith(l.textContent)).length,
-  };
-  const out = document.createElement("pre");
-  out.id = "probe";
-  out.textContent = JSON.stringify(found);
-  document.body.append(out);
-})();
-</script>
-"""
+_PROBE = (Path(__file__).parent / "probe.html").read_text(encoding="utf-8")
 
 
 def chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:

@@ -226,7 +226,8 @@ def validate_command(
         n = report.summary.unreviewed
         typer.echo(
             f"needs a decision: {n} unreviewed warning{'' if n == 1 else 's'} "
-            f"(exit {UNREVIEWED}); list each under inconsistencies: in its spec once reviewed",
+            f"(exit {UNREVIEWED}); once reviewed, list each under inconsistencies: in its "
+            "source's spec or flows/specs/_cross_source.yaml",
             err=True,
         )
         raise typer.Exit(UNREVIEWED)

@@ -129,13 +129,15 @@ def release_flow(
         validated = validate_release(root, extracted)
         outcome = publish_release(root, validated, inputs, rebuild_into)
         outcome["observations"] = len(validated.frames["observations"])
+        outcome["unreviewed"] = validated.report.summary.unreviewed
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
     outcome["extracted"] = extracted.count(cached=False)
     outcome["cached"] = extracted.count(cached=True)
     outcome["refresh"] = refreshed
     outcome["summary"] = summary.line(outcome)
-    get_run_logger().info(outcome["summary"])
+    log = get_run_logger()
+    (log.warning if outcome["unreviewed"] else log.info)(outcome["summary"])
     create_markdown_artifact(
         key="csedata-run", markdown=summary.markdown(outcome), description=outcome["summary"]
     )

@@ -18,9 +18,7 @@ def relation_results(
     results = []
     for o in outcomes:
         r, cross = o.relation, o.scope == relations.CROSS
-        note = None
-        if o.status == "failed" and not cross:
-            note = reviews.note(o.scope, r.id)
+        note = reviews.note(o.scope, r.id) if o.status == "failed" else None
         severity: Severity = "warning" if o.status == "failed" and (cross or note) else "error"
         failures = []
         if o.status in ("failed", "unusable"):

@@ -49,10 +49,11 @@ def build_report(
             raise CsedataError(
                 f"flows/specs/{sid}.yaml", f"checks: id {taken[0]!r} names a table check"
             )
+    cross = load_cross_source(root)
     declared = [(sid, r) for sid, spec in specs.items() for r in spec.checks]
-    declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
+    declared += [(relations.CROSS, r) for r in cross.checks]
     obs = frames["observations"]
-    reviews = Reviews(specs)
+    reviews = Reviews(specs, cross.inconsistencies)
     # the checks run mostly in Arrow, numpy and pandas' joins, which release the GIL, so
     # they share two threads (all read-only); the results are built here as they come
     with ThreadPoolExecutor(2) as pool:
