@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from csedata import validation
@@ -39,6 +42,11 @@ def test_the_validation_report_names_no_person(
     from tests.conftest import REPO
 
     files = render(validation.build_report(REPO, frames, declarations))
-    for data in files.values():
-        text = data.decode()
-        assert not [name for name in NAMES if name in text]
+    for name, data in files.items():
+        # the source text around a quote shows only what the release quotes anyway
+        text = (
+            pq.read_table(io.BytesIO(data)).to_pandas().to_json()
+            if name.endswith(".parquet")
+            else data.decode()
+        )
+        assert not [person for person in NAMES if person in text], name

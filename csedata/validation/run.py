@@ -75,7 +75,7 @@ def build_report(
         inputs=dict(zip(sources["source_id"], sources["sha256"], strict=True)),
         observations=len(obs),
         summary=summarize(results),
-        checks=in_context(root, files, results),
+        checks=in_context(root, files, obs, results),
         charts=share_charts(obs, exclusive_ids(obs, outcomes), prepared),
     )
 
