@@ -93,7 +93,7 @@ class _Timer:
 def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     """The flow's stages, in its order, as plain calls (csedata.pipeline; flows/release.py)."""
     from csedata import pipeline, release, uptodate
-    from csedata.report import REPORT_FILES, render
+    from csedata.report import release_files
 
     timed = _Timer()
     times = timed.times
@@ -104,8 +104,11 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     status, rows = "unchanged", None
     if timed("check", lambda: uptodate.current(root, inputs)) is None:
         validated = pipeline.check(root, extracted, timed).valid()
-        files = timed("report", lambda: render(validated.report))
-        extras = {f"validation/{name}": files[name] for name in REPORT_FILES}
+        report = validated.report
+
+        def extras(version: str, created: str) -> dict[str, bytes]:
+            return release_files(report, version, created)  # timed with the write
+
         outcome = timed("write", lambda: release.publish(root, validated, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
         status, rows = outcome.status, len(validated.frames["observations"])

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import report_page
 from benchmarks.corpus import REPO, generate
 from benchmarks.measure import BATCH_SIZE_ENV
 from csedata.batches import BATCH_SIZE
@@ -145,7 +146,10 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
             f"{'orchestration overhead (flow - direct)':40} "
             f"{_s(overhead):>24}   ({overhead / full['flow']:.0%} of the flow run)"
         )
-    return {"size": size, "full": full, "rerun": rerun, "direct": direct}
+    latest = (root / "processed" / "LATEST").read_text().strip()
+    page = report_page.figures(root / "processed" / latest / "validation")
+    report_page.show(f"validation report of release {latest}, {size:,} documents", page)
+    return {"size": size, "full": full, "rerun": rerun, "direct": direct, "page": page}
 
 
 def bench_floor(workdir: Path, repeats: int = 3) -> tuple[float, float]:
@@ -251,6 +255,12 @@ def main() -> None:
                 real / bare <= TARGETS["floor"],
             )
         )
+    for size, result in results.items():
+        lines += [
+            (f"{label}, {size:,} docs", measured, target, ok)
+            for label, measured, target, ok in result["page"]
+            if target
+        ]
     for label, measured, target, ok in lines:
         print(f"{label:62} {measured:>10}  {target:>10}  {_verdict(ok)}")
     print(f"load average at end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -229,6 +229,9 @@ def serve_command(
         typer.echo("stopped")
 
 
+UNREVIEWED = 3  # csedata validate's exit code when a warning needs a reviewer
+
+
 @app.command("validate")
 @guard
 def validate_command(
@@ -242,25 +245,39 @@ def validate_command(
     ] = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run every check and write the validation report; write no release. Exit 1 on any error."""
+    """Run every check and write the validation report; write no release. Exit 0 when
+    nothing needs a decision, 1 on an error, 3 on a warning no spec lists as reviewed."""
+    from datetime import UTC, datetime
+
     from csedata.pipeline import check_project
     from csedata.report import SEVERITIES, headline, render, write_report
     from csedata.validation import first_error
 
     report = check_project(root, source)
+    report = report.stamped(None, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     folder = write_report(render(report), out or root / ".cache" / "validation")
     typer.echo(f"checked {headline(report)}")
     for severity in SEVERITIES:
         for check, failure in report.failures(severity):
+            reviewed = " (reviewed)" if failure.reviewed else ""
             typer.echo(
-                f"  {severity}: {check.name} ({check.source_id or 'cross-source'}, "
+                f"  {severity}{reviewed}: {check.name} ({check.source_id or 'cross-source'}, "
                 f"{failure.where}): {failure.message}"
             )
-    typer.echo(f"report: {folder / 'report.html'} (also report.md, report.json)")
+    typer.echo(f"report: {folder / 'report.html'} (also report.md, report.json, results.parquet)")
     error = first_error(report)
     if error is not None:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1)
+    if report.summary.unreviewed:
+        n = report.summary.unreviewed
+        typer.echo(
+            f"needs a decision: {n} unreviewed warning{'' if n == 1 else 's'} "
+            f"(exit {UNREVIEWED}); once reviewed, list each under inconsistencies: in its "
+            "source's spec or flows/specs/_cross_source.yaml",
+            err=True,
+        )
+        raise typer.Exit(UNREVIEWED)
 
 
 @app.command("verify")

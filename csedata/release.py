@@ -19,7 +19,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,6 +120,11 @@ def _spec_checksums(root: Path) -> dict[str, str]:
     }
 
 
+# further files of a release (relative path -> bytes), or what makes them from the
+# version and creation time (a report that says which release it covers)
+Extras = dict[str, bytes] | Callable[[str, str], dict[str, bytes]]
+
+
 @dataclass(frozen=True)
 class Build:
     """What a release is made of besides its tables."""
@@ -127,7 +132,7 @@ class Build:
     root: Path
     frames: Mapping[str, pd.DataFrame]
     lock_sha256: str | None
-    extras: dict[str, bytes]
+    extras: Extras
 
 
 def _write_release(
@@ -154,7 +159,8 @@ def _write_release(
         DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
         datapackage.FILE: _json(package),
     }
-    contents = {**{k: v.encode() for k, v in texts.items()}, **build.extras}
+    extras = build.extras(version, created) if callable(build.extras) else build.extras
+    contents = {**{k: v.encode() for k, v in texts.items()}, **extras}
     for rel, data in sorted(contents.items()):
         (release / rel).parent.mkdir(parents=True, exist_ok=True)
         (release / rel).write_bytes(data)
@@ -227,7 +233,7 @@ def publish(
     root: Path,
     validated: Validated,
     lock_sha256: str | None,
-    extras: dict[str, bytes] | None = None,
+    extras: Extras | None = None,
     watch: privacy.Watchlist | None = None,
 ) -> Outcome:
     """Write the release unless its tables equal the latest's; return what happened.
@@ -302,7 +308,7 @@ def rebuild(
     validated: Validated,
     lock_sha256: str | None,
     into: Path,
-    extras: dict[str, bytes] | None = None,
+    extras: Extras | None = None,
 ) -> Rebuilt:
     """Write the latest release again into the empty folder ``into`` and compare every
     file with the published one."""

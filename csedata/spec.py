@@ -175,9 +175,11 @@ class Spec(_Strict):
 
 
 class CrossSource(_Strict):
-    """Relations between figures of different sources (flows/specs/_cross_source.yaml)."""
+    """Relations between figures of different sources (flows/specs/_cross_source.yaml), and
+    the disagreements among them a reviewer has traced to the sources (``check``: an id)."""
 
     checks: list[Relation] = Field(default_factory=list)
+    inconsistencies: list[Inconsistency] = Field(default_factory=list)
 
 
 class PatternExclusion(_Strict):

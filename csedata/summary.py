@@ -53,6 +53,9 @@ def line(outcome: dict[str, Any]) -> str:
             f"wrote {where} (release {outcome['previous']} -> {outcome['version']}; "
             f"observations {change}; {work})"
         )
+    unreviewed = outcome.get("unreviewed")
+    if unreviewed:
+        text += f"; needs a decision: {_plural(unreviewed, 'unreviewed warning')} (see its report)"
     refreshed = outcome.get("refresh")
     return text if refreshed is None else f"refresh: {counts(refreshed)}; {text}"
 

@@ -23,7 +23,7 @@ from csedata.errors import CsedataError
 from csedata.pipeline import Batch, Extracted
 from csedata.refresh import after_change, refresh_sources
 from csedata.registry import Source, load_registry, select
-from csedata.report import REPORT_FILES, headline, markdown, render, store_report, table_rows
+from csedata.report import headline, markdown, release_files, render, store_report, table_rows
 from csedata.validation import Validated
 
 
@@ -54,37 +54,38 @@ def _on_task_runner(root: Path, groups: list[list[Source]]) -> list[Batch]:
 
 # The tables stay in this process's memory, handed from task to task: never persisted.
 @task(name="validate", cache_policy=NO_CACHE, persist_result=False)
-def validate_release(root: str, extracted: Extracted) -> tuple[Validated, str]:
-    """Run every check, publish the report as artifacts, then stop the flow on an error;
-    return the validated tables and the folder of the report's files."""
+def validate_release(root: str, extracted: Extracted) -> Validated:
+    """Run every check, keep the report (.cache/validation/runs/) and publish it as
+    artifacts, then stop the flow on an error; return the validated tables."""
     checked = pipeline.check(Path(root), extracted)
     report = checked.report
-    files = render(report)
-    folder = store_report(Path(root), files)
+    store_report(Path(root), render(report))
     # the artifacts count checks by name: a page of the same size for any number of sources
     create_markdown_artifact(
         key="validation-report",
-        markdown=markdown(report, every_check=False),
+        markdown=markdown(report),
         description=headline(report),
     )
     create_table_artifact(
         key="validation-checks", table=table_rows(report), description=headline(report)
     )
-    return checked.valid(), str(folder)
+    return checked.valid()
 
 
 @task(name="publish", cache_policy=NO_CACHE, persist_result=False)
 def publish_release(
     root: str,
     validated: Validated,
-    report: str,
     inputs: str,
     parts: list[Path],
     rebuild_into: str | None = None,
 ) -> dict[str, Any]:
     """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
     lock_sha256 = uptodate.lock_sha256(Path(root))
-    extras = {f"validation/{name}": (Path(report) / name).read_bytes() for name in REPORT_FILES}
+
+    def extras(version: str, created: str) -> dict[str, bytes]:
+        return release_files(validated.report, version, created)
+
     if rebuild_into is not None:
         rebuilt = release.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
         return {
@@ -129,16 +130,18 @@ def release_flow(
         groups = pipeline.plan(Path(root), None, batch_size)  # every source, refreshed
         extracted = pipeline.extract_batches(Path(root), groups, _on_task_runner)
         inputs = extracted.inputs(uptodate.lock_sha256(Path(root)))
-        validated, report = validate_release(root, extracted)
-        outcome = publish_release(root, validated, report, inputs, extracted.parts, rebuild_into)
+        validated = validate_release(root, extracted)
+        outcome = publish_release(root, validated, inputs, extracted.parts, rebuild_into)
         outcome["observations"] = len(validated.frames["observations"])
+        outcome["unreviewed"] = validated.report.summary.unreviewed
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
     outcome["extracted"] = extracted.count(cached=False)
     outcome["cached"] = extracted.count(cached=True)
     outcome["refresh"] = refreshed
     outcome["summary"] = summary.line(outcome)
-    get_run_logger().info(outcome["summary"])
+    log = get_run_logger()
+    (log.warning if outcome["unreviewed"] else log.info)(outcome["summary"])
     create_markdown_artifact(
         key="csedata-run", markdown=summary.markdown(outcome), description=outcome["summary"]
     )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks import browser
 from benchmarks.corpus import generate
 from csedata import pipeline, validation
 from csedata.batches import batches
@@ -50,6 +51,8 @@ def test_benchmark_runs_at_size_ten(tmp_path: Path) -> None:
         cwd=REPO,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    for figure in ("extract", "validate", "write", "peak memory", "no-change rerun", "overhead"):
+    figures = ("extract", "validate", "write", "peak memory", "no-change rerun", "overhead")
+    page = ("report.html size", "report.html parsed and laid out" if browser.available() else "")
+    for figure in (*figures, *page):
         assert figure in done.stdout
     assert "== 10 documents: 9" in done.stdout  # 9xx observations

@@ -116,6 +116,8 @@ def test_serve_runs_on_schedule_and_stops_its_server(
     )
     assert summaries[1].startswith(f"refresh: {n} sources checked: {n} not-modified; up to date:")
     assert f"0 sources extracted, {n} from cache" in summaries[1]
+    # the real sources hold a warning no one has reviewed: every run's summary says so
+    assert all("needs a decision: 1 unreviewed warning" in s for s in summaries)
     assert tree(project / "processed") == first_done
 
     # the command stopped, and the local server it started went with it

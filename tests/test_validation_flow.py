@@ -16,6 +16,7 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 
 from csedata.cli import run_release
 from csedata.errors import CsedataError
+from csedata.report import REPORT_FILES
 from flows.release import release_flow
 from tests.test_release_flow import snapshot
 
@@ -29,13 +30,26 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
     assert outcome["status"] == "written"
     release = Path(outcome["path"])
     manifest = json.loads((release / "manifest.json").read_text())
-    for name in ("report.json", "report.md", "report.html"):
+    for name in REPORT_FILES:
         data = (release / "validation" / name).read_bytes()
         assert manifest["files"][f"validation/{name}"]["sha256"] == hashlib.sha256(data).hexdigest()
     report = json.loads((release / "validation" / "report.json").read_text())
     assert report["summary"]["errors"] == 0
     assert report["summary"]["warnings"] > 0
     assert report["observations"] == outcome["observations"]
+    # the release's report says which release it covers
+    assert report["release"]["version"] == outcome["version"] == release.name
+    assert (
+        report["release"]["created"]
+        == json.loads((release / "manifest.json").read_text())["created"]
+    )
+    assert (
+        f"Covers <strong>release {outcome['version']}, created "
+        in (release / "validation" / "report.html").read_text()
+    )
+    # a warning no one has reviewed is marked in the run's summary and its artifact
+    assert report["summary"]["unreviewed"] == outcome["unreviewed"] > 0
+    assert f"needs a decision: {outcome['unreviewed']} unreviewed warning" in outcome["summary"]
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
@@ -46,11 +60,14 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
     by_key = {a.key: a for a in artifacts}
     assert set(by_key) == {"validation-report", "validation-checks", "csedata-run"}
     assert by_key["validation-report"].type == "markdown"
-    # the artifact is the report's summary and failures, then its checks counted by name
+    assert "needs a decision" in by_key["csedata-run"].description
+    # the artifact is the release's report.md, but for the line saying which release
     full = (release / "validation" / "report.md").read_text()
     page = by_key["validation-report"].data
-    assert page.split("## Checks by name")[0] == full.split("## All checks")[0]
-    assert "## Checks by name" in page and "## All checks" not in page
+    assert "Covers **an unreleased build**" in page
+    assert f"Covers **release {outcome['version']}, created " in full
+    assert page.split("\n")[3:] == full.split("\n")[3:]
+    assert "**Needs a decision: " in page
     table = by_key["validation-checks"]
     assert table.type == "table"
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
@@ -59,7 +76,7 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
         assert sum(r[key] for r in rows) == report["summary"][key]
     assert sum(r["subjects"] for r in rows) == report["summary"]["checks"]
     warned = [r for r in rows if r["warnings"]]
-    assert warned and all(r["first failure"] for r in warned)
+    assert warned and all(r["failing"] for r in warned)
 
 
 def _change_one_digit(project: Path) -> None:
@@ -84,11 +101,30 @@ def test_validate_command_and_a_changed_digit(project: Path, tmp_path: Path) -> 
     before = snapshot(project / "processed")
     command = [sys.executable, "-m", "csedata", "validate", "--root", str(project)]
 
-    ok = subprocess.run([*command, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    # the real sources hold one disagreement between two sources no one has reviewed: exit 3
+    out = tmp_path / "out"
+    warned = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True)
+    assert warned.returncode == 3, warned.stderr
+    assert " 0 errors, " in warned.stdout and "(1 unreviewed)" in warned.stdout
+    assert warned.stderr.startswith("needs a decision: 1 unreviewed warning (exit 3)")
+    assert f"report: {out / 'report.html'}" in warned.stdout
+    data = json.loads((out / "report.json").read_text())
+    assert data["release"]["version"] is None and data["release"]["created"]
+    (unreviewed,) = [
+        f
+        for r in data["results"]
+        for f in r["failures"]
+        if f["severity"] == "warning" and not f["note"]
+    ]
+    # reviewed in _cross_source.yaml: a warning still, but nothing needs a decision: exit 0
+    cross = project / "flows" / "specs" / "_cross_source.yaml"
+    spec = yaml.safe_load(cross.read_text())
+    (check,) = [r for r in data["results"] if unreviewed in r["failures"]]
+    spec["inconsistencies"] = [{"check": check["name"], "note": "Reviewed: not one figure."}]
+    cross.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False))
+    ok = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert " 0 errors, " in ok.stdout
-    assert f"report: {tmp_path / 'out' / 'report.html'}" in ok.stdout
-    assert (tmp_path / "out" / "report.json").is_file()
+    assert "(0 unreviewed)" in ok.stdout and "warning (reviewed): " + check["name"] in ok.stdout
 
     _change_one_digit(project)
     bad = subprocess.run(command, capture_output=True, text=True)

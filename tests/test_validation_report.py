@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import gc
 import html.parser
+import io
 import json
+import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from csedata import batches, threads, validation, yamltext
+from benchmarks import browser
+from csedata import batches, codedigest, threads, validation, yamltext
 from csedata.errors import CsedataError
 from csedata.pipeline import check_project
 from csedata.registry import load_registry, read_text
-from csedata.report import Report, markdown, render, write_report
+from csedata.report import markdown, render, write_report
 from csedata.spec import Declarations
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,18 +176,54 @@ def test_declared_check_may_not_take_a_table_checks_name(project: Path) -> None:
     )
 
 
-def test_json_and_markdown_hold_every_check(checked: Checked) -> None:
+def test_json_parquet_and_markdown_contents(checked: Checked) -> None:
     root, frames, declared = checked
     report = validation.build_report(root, frames, declared)
-    files = render(report)
-    again = Report.model_validate(json.loads(files["report.json"]))
-    assert again == report
+    files = render(report.stamped("9.9.9", "2026-01-02T03:04:05Z"))
+    data = json.loads(files["report.json"])
+    # the header: which release, its inputs and the code
+    assert data["release"] == {"version": "9.9.9", "created": "2026-01-02T03:04:05Z"}
+    assert data["code_sha256"] == codedigest.code_digest()
+    assert data["inputs"] == dict(
+        zip(frames["sources"]["source_id"], frames["sources"]["sha256"], strict=True)
+    )
+    # every check by name, its counts adding up to the summary
+    for key in ("passed", "failed", "errors", "warnings"):
+        assert sum(g[key] for g in data["by_check"]) == data["summary"][key]
+    # every result that did not pass, in full; every declared relation with its values
+    results = {r["id"]: r for r in data["results"]}
+    assert {c.id for c in report.checks if c.status != "passed"} <= set(results)
+    passing = [
+        r for r in data["results"] if r["kind"] == "cross-source" and r["status"] == "passed"
+    ]
+    assert passing and all(r["values"]["finding"] and r["observation_ids"] for r in passing)
+    for c, f in report.failures("warning"):
+        listed = results[c.id]["failures"]
+        assert any(set(f.observation_ids) == set(g["observation_ids"]) for g in listed)
+        assert f.observation_ids and f.values
+    # no float error in the file: every number as printed or rounded for reading
+    assert not re.search(rb"\d\.\d*0000000\d|\d\.\d*9999999\d", files["report.json"])
+    # every result, passed or not, one row each in results.parquet
+    table = pq.read_table(io.BytesIO(files["results.parquet"])).to_pandas()
+    assert len(table) == report.summary.checks == table["id"].nunique()
+    assert (table["status"] == "passed").sum() == report.summary.passed
+    assert render(report.stamped("9.9.9", "2026-01-02T03:04:05Z")) == files  # same bytes
+
     md = files["report.md"].decode()
-    assert md == markdown(report)
-    assert md.count("\n| passed |") + md.count("\n| failed |") == report.summary.checks
-    for _, failure in report.failures("warning"):
-        for q in failure.quotes:
-            assert q.quote.replace("\n", " ") in md
+    assert md == markdown(report.stamped("9.9.9", "2026-01-02T03:04:05Z"))
+    assert "Covers **release 9.9.9, created 2026-01-02T03:04:05Z**" in md
+    # errors, then unreviewed, then reviewed warnings; each warning with its note
+    order = [md.index(f"## {h}") for h in ("Errors", "Unreviewed warnings", "Reviewed warnings")]
+    assert order == sorted(order)
+    for c, f in report.failures("warning"):
+        note = f.note if f.reviewed else c.note
+        assert note and " ".join(note.split()) in " ".join(md.split()), c.name
+        for q in f.quotes:  # line breaks kept, the value in bold
+            assert q.value_at is not None and q.value_text
+            end = q.value_at + len(q.value_text)
+            bold = f"{q.quote[: q.value_at]}**{q.value_text}**{q.quote[end:]}"
+            assert "\n".join(f"  > {line}".rstrip() for line in bold.split("\n")) in md
+    assert any("\n" in q.quote for _, f in report.failures("warning") for q in f.quotes)
 
 
 class _Page(html.parser.HTMLParser):
@@ -225,34 +264,13 @@ class _Page(html.parser.HTMLParser):
             self.text[-1] += data
 
 
-def _chromium(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={cwd / 'profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
-
-
 @pytest.mark.skipif(
-    shutil.which("chromium") is None,
+    not browser.available(),
     reason="chromium is not installed (Debian package chromium; ./run test installs it as root)",
 )
 def test_html_report_in_headless_chromium(checked: Checked, tmp_path: Path) -> None:
     root, frames, declared = checked
-    # one digit changed in the table: the page must show the error beside the warnings
+    # one digit changed in the table: the page must show the error before the warnings
     obs = frames["observations"].copy()
     broken = obs["observation_id"].str.endswith("offender-sexually-contacted-a-victim/count")
     obs.loc[broken, ["value", "value_text"]] = [362.0, "362"]
@@ -261,36 +279,57 @@ def test_html_report_in_headless_chromium(checked: Checked, tmp_path: Path) -> N
     report = validation.build_report(root, {**frames, "observations": obs}, declared)
     page = write_report(render(report), tmp_path / "report") / "report.html"
 
-    dumped = _chromium(["--dump-dom", page.as_uri()], tmp_path)
-    assert dumped.returncode == 0, dumped.stderr
+    found = browser.probe(page)
     dom = _Page()
-    dom.feed(dumped.stdout)
+    dom.feed(found["dom"])
     assert dom.external == []  # self-contained: nothing to fetch
     s = report.summary
     assert dom.ids["count-errors"] == str(s.errors) and s.errors == 2
-    assert dom.ids["count-warnings"] == str(s.warnings)
-    assert dom.ids["count-passed"] == str(s.passed)
+    assert dom.ids["count-unreviewed"] == str(s.unreviewed) == "1"
     assert dom.ids["count-checks"] == str(s.checks)
-    assert dom.ids["errors"] == "Errors (2)"
-    assert dom.ids["warnings"] == f"Warnings ({s.warnings})"
-    error_rows = dom.rows["failure error"]
-    assert any(
-        "percent-matches-count" in r
-        and "Offender sexually contacted a victim" in r
-        and "362 of 512 is 70.7031%, printed 51.2%" in r
-        for r in error_rows
-    ), error_rows
-    assert any("981 + 166 + 90 = 1,237" in r for r in dom.rows["failure warning"])
-    assert len(dom.rows["check status-passed"]) == s.passed
-    assert len(dom.rows["check status-failed"]) == s.failed
-    title = "chart-ussc-2021-production-method-of-production"
-    assert dom.ids[title].startswith("ussc-2021-production · method-of-production")
-    assert "Sum 121.3%: multi-response" in dom.ids[title]
+    assert dom.ids["covers"] == "Covers an unreleased build"
+    assert dom.ids["code"] == report.code_sha256 and len(report.code_sha256) == 64
+    assert dom.ids["verdict"].startswith("Blocks the release: 2 errors and 1 unreviewed warning")
+    # what needs a decision, in order, each with its note beside it
+    sections = [dom.ids[k] for k in ("errors", "unreviewed-warnings", "reviewed-warnings")]
+    assert [t.split(" (")[0] for t in sections] == [
+        "Errors",
+        "Unreviewed warnings",
+        "Reviewed warnings",
+    ]
+    html_text = found["dom"]
+    assert [html_text.index(f'id="{k}"') for k in ("errors", "unreviewed-warnings")] == sorted(
+        html_text.index(f'id="{k}"') for k in ("errors", "unreviewed-warnings")
+    )
+    assert "362 of 512 is 70.7031%, printed 51.2%" in sections[0]
+    assert "Offender sexually contacted a victim\t<mark>362</mark>\t51.2%" in html_text
+    assert "Not reviewed: needs a decision" in sections[1] and "61.3%" in sections[1]
+    assert sections[2].count("Reviewed") >= s.warnings - s.unreviewed
+    assert "ussc-2021-production/method-of-production/other/count" in sections[2]  # an id
+    # the wording says what holds, never the failure condition
+    assert "!= char_end" not in html_text and "is not at its offsets" not in html_text
+    # the charts: a failing sum drawn failing, no sum for multi-response, no single bar
+    charts = dict(re.findall(r'<figure class="chart" id="([^"]+)">(.*?)</figure>', html_text, re.S))
+    assert "fill sum failing" in charts["chart-ussc-2021-production-relationship-to-the-victim"]
+    assert "fill sum" not in charts["chart-ussc-2021-production-method-of-production"]
+    assert all(body.count('class="track"') >= 2 for body in charts.values())
+    # laid out at 1280 px: nothing overflows, no value label on a bar or the 100% line, the
+    # header and the first decision above the fold
+    assert found["width"] == browser.WIDTH and found["page_width"] <= browser.WIDTH
+    assert found["overflows"] == [] and found["collisions"] == 0
+    assert found["header"]["bottom"] <= found["height"]
+    assert found["first_decision"]["top"] + 120 <= found["height"]
 
     shot = tmp_path / "report.png"
-    taken = _chromium(["--window-size=1280,1600", f"--screenshot={shot}", page.as_uri()], tmp_path)
-    assert taken.returncode == 0, taken.stderr
+    browser.screenshot(page, shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # the probe sees an overflow when there is one: a quote that may not wrap
+    cramped = tmp_path / "cramped" / "report.html"
+    cramped.parent.mkdir()
+    style = "<style>blockquote { white-space: pre !important; overflow-wrap: normal !important; }"
+    cramped.write_text(page.read_text().replace("<style>", style, 1))
+    assert any("blockquote" in o for o in browser.probe(cramped)["overflows"])
 
 
 def test_quote_without_its_value_is_an_error(

@@ -1,8 +1,13 @@
 """The validation report: its model (every check that ran), its Markdown and HTML pages,
 its charts and its files. It knows nothing of how the checks run (csedata.validation)."""
 
-from csedata.report.charts import share_charts
-from csedata.report.files import REPORT_FILES, render, store_report, write_report
+from csedata.report.files import (
+    REPORT_FILES,
+    release_files,
+    render,
+    store_report,
+    write_report,
+)
 from csedata.report.markdown import markdown, table_rows
 from csedata.report.model import (
     KINDS,
@@ -14,10 +19,12 @@ from csedata.report.model import (
     Failure,
     Kind,
     Quote,
+    Release,
     Report,
     Severity,
     Status,
     Summary,
+    covers,
     headline,
     summarize,
 )
@@ -33,14 +40,16 @@ __all__ = [
     "Failure",
     "Kind",
     "Quote",
+    "Release",
     "Report",
     "Severity",
     "Status",
     "Summary",
+    "covers",
     "headline",
     "markdown",
+    "release_files",
     "render",
-    "share_charts",
     "store_report",
     "summarize",
     "table_rows",

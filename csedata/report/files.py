@@ -10,21 +10,30 @@ from pathlib import Path
 
 from csedata import durable
 from csedata.report.html import html
+from csedata.report.machine import report_json, results_parquet
 from csedata.report.markdown import markdown
 from csedata.report.model import Report
 from csedata.threads import collector_paused
 
-REPORT_FILES = ("report.json", "report.md", "report.html")
+REPORT_FILES = ("report.json", "report.md", "report.html", "results.parquet")
 
 
 @collector_paused
 def render(report: Report) -> dict[str, bytes]:
-    """The report's files by name: JSON, Markdown and one self-contained HTML page."""
+    """The report's files by name: JSON, Markdown, one self-contained HTML page and
+    every result as Parquet."""
     return {
-        "report.json": report.to_json().encode(),
+        "report.json": report_json(report).encode(),
         "report.md": markdown(report).encode(),
         "report.html": html(report).encode(),
+        "results.parquet": results_parquet(report),
     }
+
+
+def release_files(report: Report, version: str, created: str) -> dict[str, bytes]:
+    """The report's files as a release holds them (validation/<name>), saying which release
+    they cover: what csedata.release writes once it knows the version."""
+    return {f"validation/{n}": data for n, data in render(report.stamped(version, created)).items()}
 
 
 def write_report(files: dict[str, bytes], folder: Path) -> Path:

@@ -1,66 +1,83 @@
-"""The validation report as Markdown: for a pull request, or (counted by name) for a
-Prefect artifact of bounded size."""
+"""The validation report as Markdown: for a pull request or a Prefect artifact. Its size
+follows the checks and failures, not the sources: every check is counted by name."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from csedata.report.model import KINDS, SEVERITIES, Quote, Report, headline
+from csedata.report.aggregate import by_check, schema_grids, subject
+from csedata.report.model import CheckResult, Failure, Quote, Report, covers, headline
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _quote_md(q: Quote) -> str:
-    at = f", chars {q.char_start}-{q.char_end}" if q.char_start is not None else ""
-    return f"\n  > {_cell(q.quote)} — *{q.source_id}{at}*"
+def _quote_md(q: Quote) -> list[str]:
+    """The quote as a block quote, its line breaks kept and its value in bold."""
+    text, at = q.quote, q.value_at
+    if at is not None and q.value_text and text[at : at + len(q.value_text)] == q.value_text:
+        end = at + len(q.value_text)
+        text = f"{text[:at]}**{text[at:end]}**{text[end:]}"
+    where = f", characters {q.char_start}-{q.char_end}" if q.char_start is not None else ""
+    lines = [f"  > {line}".rstrip() for line in text.split("\n")]
+    return ["", *lines, f"  > — *{q.source_id}{where}*"]
 
 
-def markdown(report: Report, every_check: bool = True) -> str:
-    """The report for a pull request: summary, failures with quotes, then every check.
+def markdown(report: Report) -> str:
+    """Header and verdict, what needs a decision (with quotes and notes), then every check
+    by name and each table's schema checks in one line."""
+    out = _header(report)
+    for name, found in report.decisions():
+        out += [f"## {name.capitalize()} ({len(found)})", ""]
+        if not found:
+            out += ["None.", ""]
+        for check, f in found:
+            out += _decision(check, f)
+        out.append("")
+    return "\n".join([*out, *_by_name(report), *_schema(report), ""])
 
-    Without ``every_check`` the checks are counted by name instead of listed one by
-    one: a page of bounded size however many sources (a Prefect artifact).
-    """
-    out = _summary(report) + _failures(report)
-    if not every_check:
-        return "\n".join([*out, *_by_name(report), ""])
-    return "\n".join([*out, *_every_check(report)])
 
-
-def _summary(report: Report) -> list[str]:
+def _header(report: Report) -> list[str]:
     s = report.summary
+    verdict = (
+        f"**Blocks the release: {s.errors} errors.**"
+        if s.errors
+        else f"**Needs a decision: {s.unreviewed} unreviewed warnings.**"
+        if s.unreviewed
+        else "Nothing needs a decision: no errors, no unreviewed warnings."
+    )
     return [
         f"# {report.title}",
         "",
+        f"Covers **{covers(report)}**; code sha256 `{report.code_sha256 or 'unknown'}`; "
+        f"{len(report.inputs)} raw files (their sha256 in report.json).",
+        "",
         headline(report) + ".",
         "",
-        "| errors | warnings | passed | failed | skipped | checks |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {s.errors} | {s.warnings} | {s.passed} | {s.failed} | {s.skipped} | {s.checks} |",
+        verdict,
         "",
         "An **error** means the extraction cannot be trusted and blocks the release; a "
         "**warning** reports a source that is inconsistent in itself or with another source, "
-        "reproduced as printed.",
+        "reproduced as printed. A warning no spec lists as reviewed needs a decision.",
         "",
     ]
 
 
-def _failures(report: Report) -> list[str]:
-    out = []
-    for severity in SEVERITIES:
-        found = report.failures(severity)
-        out += [f"## {severity.capitalize()}s ({len(found)})", ""]
-        if not found:
-            out += ["None.", ""]
-        for check, f in found:
-            source = check.source_id or ", ".join(dict.fromkeys(q.source_id for q in f.quotes))
-            out.append(f"- **{check.name}** — {source}, {f.where}: {_cell(f.message)}")
-            if f.note:
-                out.append(f"\n  Reviewed: {_cell(f.note)}")
-            out += [_quote_md(q) for q in f.quotes]
-        out.append("")
+def _decision(check: CheckResult, f: Failure) -> list[str]:
+    out = [
+        f"- **{check.name}** — {subject(check)}, {f.where}: {_cell(f.message)}",
+        f"\n  Rule: {_cell(check.description)}",
+    ]
+    if f.values:
+        out.append("\n  Values: " + "; ".join(f"{k}: {_cell(v)}" for k, v in f.values.items()))
+    if f.reviewed:
+        out.append(f"\n  Reviewed: {_cell(f.note or '')}")
+    elif f.severity == "warning":
+        note = f" The declaration's note: {_cell(check.note)}" if check.note else ""
+        out.append(f"\n  Not reviewed: needs a decision.{note}")
+    for q in f.quotes:
+        out += _quote_md(q)
+    if f.observation_ids:
+        out.append("\n  Observations: " + ", ".join(f"`{i}`" for i in f.observation_ids))
     return out
 
 
@@ -68,65 +85,37 @@ def _by_name(report: Report) -> list[str]:
     out = [
         "## Checks by name",
         "",
-        "Every check for every source and table: `report.md` and `report.html`.",
+        "Every result of every check and source: `results.parquet`.",
         "",
-        "| kind | check | subjects | passed | failed | skipped | errors | warnings |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| kind | check | ran on | passed | failed | errors | warnings | failed for |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    for r in table_rows(report):
+    for g in by_check(report, ("table", "declared", "cross-source", "review")):
+        failing = ", ".join(subject(c) for c in g.failing[:5])
+        more = f" and {len(g.failing) - 5} more" if len(g.failing) > 5 else ""
         out.append(
-            f"| {r['kind']} | {r['check']} | {r['subjects']} | {r['passed']} "
-            f"| {r['failed']} | {r['skipped']} | {r['errors']} | {r['warnings']} |"
+            f"| {g.kind} | {g.name} | {g.subjects} | {g.passed} | {g.failed} "
+            f"| {g.errors} | {g.warnings} | {_cell(failing + more)} |"
         )
-    return out
+    return [*out, ""]
 
 
-def _every_check(report: Report) -> list[str]:
-    out = ["## All checks", ""]
-    for kind, title in KINDS.items():
-        rows = [c for c in report.checks if c.kind == kind]
-        if not rows:
-            continue
-        out += [
-            f"### {title}",
-            "",
-            "| status | severity | check | subject | checked | failed |",
-            "|---|---|---|---|---:|---:|",
-        ]
-        for c in rows:
-            subject = "/".join(p for p in (c.source_id, c.table_id) if p) or "-"
-            out.append(
-                f"| {c.status} | {c.severity} | {c.name} | {_cell(subject)} "
-                f"| {c.checked} | {c.failed} |"
-            )
-        out.append("")
+def _schema(report: Report) -> list[str]:
+    out = ["## Schema checks", ""]
+    for grid in schema_grids(report):
+        failing = sorted({c.name for c in grid.all() if c.failed})
+        state = "all passed" if not failing else f"failed: {', '.join(failing)}"
+        out.append(f"- {grid.table}: {grid.checks} checks on {len(grid.cells)} columns, {state}")
     return out
 
 
 def table_rows(report: Report) -> list[dict[str, object]]:
     """One row per check by name (over its sources and tables), for a table artifact or a
     spreadsheet: as many rows for ten thousand sources as for five."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for c in report.checks:
-        row = rows.setdefault(
-            (c.kind, c.name),
-            {
-                "kind": c.kind,
-                "check": c.name,
-                "subjects": 0,
-                "passed": 0,
-                "failed": 0,
-                "skipped": 0,
-                "errors": 0,
-                "warnings": 0,
-                "first failure": "",
-            },
-        )
-        row["subjects"] += 1
-        row[c.status] += 1
-        row["errors"] += c.errors
-        row["warnings"] += c.warnings
-        if c.failures and not row["first failure"]:
-            subject = "/".join(p for p in (c.source_id, c.table_id) if p)
-            row["first failure"] = f"{subject}: {c.failures[0].message}".lstrip(": ")
-    return list(rows.values())
+    rows = []
+    for g in by_check(report):
+        row = g.as_row()
+        failing = [subject(c) for c in g.failing]
+        row["failing"] = ", ".join(failing[:20]) + (" ..." if len(failing) > 20 else "")
+        rows.append(row)
+    return rows

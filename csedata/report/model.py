@@ -33,7 +33,9 @@ class _Model(BaseModel):
 
 
 class Quote(_Model):
-    """Where a number stands in its source: text[char_start:char_end] == quote."""
+    """Where a number stands in its source: text[char_start:char_end] == quote, the
+    printed value at quote[value_at:value_at + len(value_text)], and a few lines of the
+    source's text on either side (``before``, ``after``) so a reviewer reads it in place."""
 
     source_id: str
     observation_id: str | None
@@ -42,6 +44,9 @@ class Quote(_Model):
     quote: str
     char_start: int | None
     char_end: int | None
+    value_at: int | None = None  # where the value starts within the quote
+    before: str = ""
+    after: str = ""
 
 
 class Failure(_Model):
@@ -53,6 +58,12 @@ class Failure(_Model):
     table_id: str | None = None
     category: str | None = None
     note: str | None = None  # the reviewer's explanation, for a known inconsistency
+    observation_ids: list[str] = []  # every observation the failure compares
+
+    @property
+    def reviewed(self) -> bool:
+        """A warning a spec lists as reviewed (its note says why); any other needs a decision."""
+        return self.severity == "warning" and self.note is not None
 
 
 class CheckResult(_Model):
@@ -70,6 +81,10 @@ class CheckResult(_Model):
     warnings: int
     failures: list[Failure]  # the first LISTED of them
     note: str | None = None
+    column: str | None = None  # a schema check's column; None for a check of whole rows
+    rule: str | None = None  # a schema check's rule: "type", "set", "unique", "values"...
+    values: dict[str, str] = {}  # what a declared relation compared, passed or not
+    observation_ids: list[str] = []  # the observations a declared relation compared
 
 
 class ChartRow(_Model):
@@ -86,6 +101,7 @@ class Chart(_Model):
     table_id: str
     rows: list[ChartRow]
     total: float | None  # the sum of the exclusive top-level shares, if they are
+    total_ok: bool | None = None  # the sum meets 100 within the printed rounding
     total_note: str
 
 
@@ -96,11 +112,22 @@ class Summary(_Model):
     skipped: int
     errors: int  # failures of severity error
     warnings: int
+    unreviewed: int = 0  # warnings no spec lists as reviewed: they need a decision
+
+
+class Release(_Model):
+    """What the report covers: a release (version, created) or an unreleased build."""
+
+    version: str | None = None
+    created: str | None = None  # when the release was written, or the build checked (UTC)
 
 
 class Report(_Model):
     title: str
+    release: Release = Release()
+    code_sha256: str = ""  # csedata.codedigest: the code that ran the checks
     sources: dict[str, str]  # source_id -> raw file
+    inputs: dict[str, str] = {}  # source_id -> sha256 of its raw file
     observations: int
     summary: Summary
     checks: list[CheckResult]
@@ -109,8 +136,18 @@ class Report(_Model):
     def failures(self, severity: Severity) -> list[tuple[CheckResult, Failure]]:
         return [(c, f) for c in self.checks for f in c.failures if f.severity == severity]
 
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
+    def decisions(self) -> list[tuple[str, list[tuple[CheckResult, Failure]]]]:
+        """What needs a reviewer, in order: errors, unreviewed warnings, then reviewed ones."""
+        warnings = self.failures("warning")
+        return [
+            ("errors", self.failures("error")),
+            ("unreviewed warnings", [(c, f) for c, f in warnings if not f.reviewed]),
+            ("reviewed warnings", [(c, f) for c, f in warnings if f.reviewed]),
+        ]
+
+    def stamped(self, version: str | None, created: str) -> Report:
+        """The same report saying which release it covers (None: an unreleased build)."""
+        return self.model_copy(update={"release": Release(version=version, created=created)})
 
 
 def summarize(checks: list[CheckResult]) -> Summary:
@@ -121,6 +158,9 @@ def summarize(checks: list[CheckResult]) -> Summary:
         skipped=sum(c.status == "skipped" for c in checks),
         errors=sum(c.errors for c in checks),
         warnings=sum(c.warnings for c in checks),
+        unreviewed=sum(
+            f.severity == "warning" and not f.reviewed for c in checks for f in c.failures
+        ),
     )
 
 
@@ -130,5 +170,13 @@ def headline(report: Report) -> str:
         f"{len(report.sources)} source{'' if len(report.sources) == 1 else 's'}, "
         f"{report.observations} observations: "
         f"{s.checks} checks, {s.passed} passed, {s.failed} failed, {s.skipped} skipped; "
-        f"{s.errors} errors, {s.warnings} warnings"
+        f"{s.errors} errors, {s.warnings} warnings ({s.unreviewed} unreviewed)"
     )
+
+
+def covers(report: Report) -> str:
+    """Which release the report covers, in words."""
+    r = report.release
+    if r.version is None:
+        return "an unreleased build" + (f", checked {r.created}" if r.created else "")
+    return f"release {r.version}" + (f", created {r.created}" if r.created else "")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.arithmetic import FrameCheck
-from csedata.validation.results import quotes, result
+from csedata.validation.results import ids, quotes, result
 from csedata.validation.reviews import Reviews
 
 
@@ -51,6 +51,7 @@ def arithmetic_results(
                         message=message,
                         values=values,
                         quotes=quotes(obs, quoted),
+                        observation_ids=ids(obs, quoted),
                         table_id=str(tid),
                         category=str(f["category"]),
                         note=f["note"] if isinstance(f["note"], str) else None,

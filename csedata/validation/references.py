@@ -50,6 +50,8 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                 warnings=0,
                 failures=failures,
                 table_id=name,
+                column=str(refs.name),
+                rule="reference",
             )
         )
     return results

@@ -8,7 +8,7 @@ import pandas as pd
 from csedata.report import CheckResult, Failure, Severity
 from csedata.spec import Exclusive
 from csedata.validation import relations
-from csedata.validation.results import quotes, result
+from csedata.validation.results import ids, quotes, result
 from csedata.validation.reviews import Reviews
 
 
@@ -18,9 +18,7 @@ def relation_results(
     results = []
     for o in outcomes:
         r, cross = o.relation, o.scope == relations.CROSS
-        note = None
-        if o.status == "failed" and not cross:
-            note = reviews.note(o.scope, r.id)
+        note = reviews.note(o.scope, r.id) if o.status == "failed" else None
         severity: Severity = "warning" if o.status == "failed" and (cross or note) else "error"
         failures = []
         if o.status in ("failed", "unusable"):
@@ -32,6 +30,7 @@ def relation_results(
                     values=o.values,
                     quotes=quotes(obs, o.rows),
                     note=note,
+                    observation_ids=ids(obs, o.rows),
                 )
             )
         failed = o.status in ("failed", "unusable")
@@ -49,6 +48,8 @@ def relation_results(
                 source_id=None if cross else o.scope,
                 note=o.message if o.status == "skipped" else r.note,
                 skipped=o.status == "skipped",
+                values={"finding": o.message, **o.values} if o.rows else {},
+                observation_ids=ids(obs, o.rows),
             )
         )
     return results

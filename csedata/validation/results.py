@@ -1,4 +1,5 @@
-"""The report entries every check makes the same way: a result, and the quotes of rows."""
+"""The report entries every check makes the same way: a result, and the quotes and ids of
+rows."""
 
 from __future__ import annotations
 
@@ -28,9 +29,15 @@ def quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
                 quote=str(r["quote"]),
                 char_start=key[1],
                 char_end=key[2],
+                value_at=int(r["value_start"]) - key[1],
             )
         )
     return out
+
+
+def ids(obs: pd.DataFrame, rows: list[int]) -> list[str]:
+    """The observation ids of these rows, each once."""
+    return [str(i) for i in dict.fromkeys(obs.loc[list(dict.fromkeys(rows)), "observation_id"])]
 
 
 def result(
@@ -48,6 +55,10 @@ def result(
     table_id: str | None = None,
     note: str | None = None,
     skipped: bool = False,
+    column: str | None = None,
+    rule: str | None = None,
+    values: dict[str, str] | None = None,
+    observation_ids: list[str] | None = None,
 ) -> CheckResult:
     severity: Severity = "error" if errors else "warning" if warnings else default
     status: Status = "skipped" if skipped else "failed" if errors or warnings else "passed"
@@ -66,4 +77,8 @@ def result(
         warnings=warnings,
         failures=failures[:LISTED],
         note=note,
+        column=column,
+        rule=rule,
+        values=values or {},
+        observation_ids=observation_ids or [],
     )

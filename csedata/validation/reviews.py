@@ -1,20 +1,24 @@
 """The inconsistencies a source's spec lists as reviewed: they turn the failures a reviewer
-traced to the source itself into warnings, and one that no longer occurs is an error."""
+traced to the source itself into warnings, and one that no longer occurs is an error.
+flows/specs/_cross_source.yaml lists, the same way, the disagreements between sources a
+reviewer has looked at: a warning either way, but no longer one that needs a decision."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from csedata.report import CheckResult, Failure
-from csedata.spec import Declarations
+from csedata.spec import Declarations, Inconsistency
+from csedata.validation.relations import CROSS
 from csedata.validation.results import result
 
 
 class Reviews:
     """The inconsistencies the specs list as reviewed, and which of them were met."""
 
-    def __init__(self, specs: dict[str, Declarations]) -> None:
+    def __init__(self, specs: dict[str, Declarations], cross: list[Inconsistency]) -> None:
         self.entries = [(sid, e) for sid, spec in specs.items() for e in spec.inconsistencies]
+        self.entries += [(CROSS, e) for e in cross]
         self.used: set[int] = set()
 
     def note(self, source_id: str, check: str) -> str | None:
@@ -77,7 +81,7 @@ class Reviews:
                     errors=int(stale),
                     warnings=0,
                     failures=[failure] if stale else [],
-                    source_id=sid,
+                    source_id=None if sid == CROSS else sid,
                     table_id=e.table_id,
                     note=f"{where}: {e.note}",
                 )

@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from csedata.codedigest import code_digest
 from csedata.errors import CsedataError
-from csedata.report import Report, share_charts, summarize
+from csedata.report import Report, summarize
 from csedata.spec import Declarations, load_cross_source
 from csedata.threads import collector_paused
 from csedata.validation import arithmetic, relations
 from csedata.validation.arithmetic_results import arithmetic_results
+from csedata.validation.charts import share_charts
+from csedata.validation.context import in_context
 from csedata.validation.references import reference_results
 from csedata.validation.relation_results import exclusive_ids, relation_results
 from csedata.validation.reviews import Reviews
@@ -46,10 +49,11 @@ def build_report(
             raise CsedataError(
                 f"flows/specs/{sid}.yaml", f"checks: id {taken[0]!r} names a table check"
             )
+    cross = load_cross_source(root)
     declared = [(sid, r) for sid, spec in specs.items() for r in spec.checks]
-    declared += [(relations.CROSS, r) for r in load_cross_source(root).checks]
+    declared += [(relations.CROSS, r) for r in cross.checks]
     obs = frames["observations"]
-    reviews = Reviews(specs)
+    reviews = Reviews(specs, cross.inconsistencies)
     # the checks run mostly in Arrow, numpy and pandas' joins, which release the GIL, so
     # they share two threads (all read-only); the results are built here as they come
     with ThreadPoolExecutor(2) as pool:
@@ -62,13 +66,17 @@ def build_report(
     results += computed
     results += relation_results(obs, outcomes, reviews)
     results += reviews.results()
+    sources = frames["sources"]
+    files = dict(zip(sources["source_id"], sources["file"], strict=True))
     return Report(
         title=TITLE,
-        sources=dict(zip(frames["sources"]["source_id"], frames["sources"]["file"], strict=True)),
+        code_sha256=code_digest(),
+        sources=files,
+        inputs=dict(zip(sources["source_id"], sources["sha256"], strict=True)),
         observations=len(obs),
         summary=summarize(results),
-        checks=results,
-        charts=share_charts(obs, exclusive_ids(obs, outcomes)),
+        checks=in_context(root, files, obs, results),
+        charts=share_charts(obs, exclusive_ids(obs, outcomes), prepared),
     )
 
 

@@ -72,8 +72,40 @@ def _validate_fast(name: str, df: pd.DataFrame) -> None:
 class _SchemaCheck:
     key: str  # how pandera's failure cases name it, see _case_keys
     name: str
-    description: str
-    broken: str | None = None  # a failure's message, when "<description> Found x." misleads
+    description: str  # what holds when it passes, in words
+    column: str | None = None
+    rule: str | None = None  # the report's grid: "type", "set", "unique" or "values"
+    broken: str | None = None  # a failure's message, when "Expected: <description>" misleads
+
+
+# what a custom check asserts, in words: the schemas' error strings name the failure
+HOLDS = {
+    "quote_spans_offsets": "Each quote is exactly char_end - char_start characters long.",
+    "quote_holds_value": "Each value_text stands at its offsets inside its quote.",
+    "token_accounted_for": "Every number token is either extracted or excluded.",
+    "finite": "is a finite number.",
+}
+_BOUNDS = {
+    "greater_than": ">",
+    "greater_than_or_equal_to": "≥",
+    "less_than": "<",
+    "less_than_or_equal_to": "≤",
+}
+
+
+def _holds(column: str, check: pa.Check, name: str) -> str:
+    """A column check's rule in words: what every value satisfies."""
+    stats = check.statistics or {}
+    if check.name == "isin":
+        return f"{column} is one of {', '.join(map(str, stats['allowed_values']))}."
+    if check.name == "str_matches":
+        return f"{column} matches {stats['pattern']}."
+    if check.name in _BOUNDS:
+        bound = next(iter(v for k, v in stats.items() if k != "options"), "?")
+        return f"{column} {_BOUNDS[str(check.name)]} {bound}."
+    if check.name == "in_range":
+        return f"{column} lies in {stats['min_value']} to {stats['max_value']}."
+    return f"{column} {HOLDS.get(name, check.error or name)}"
 
 
 def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
@@ -83,7 +115,7 @@ def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
             "frame:column_in_dataframe",
             "columns-present",
             "Every column is there.",
-            "Column {!r} is missing.",
+            broken="Column {!r} is missing.",
         )
     ]
     if schema.strict:
@@ -98,16 +130,29 @@ def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
             )
         )
     for i, check in enumerate(schema.checks):
-        out.append(_SchemaCheck(f"frame:{i}", check.name, check.error or check.name))
+        words = HOLDS.get(check.name, check.error or check.name)
+        out.append(_SchemaCheck(f"frame:{i}", check.name, words))
     for col, spec in schema.columns.items():
-        out.append(_SchemaCheck(f"{col}:dtype", f"{col}.dtype", f"{col} is {spec.dtype}."))
+        null = " or empty" if spec.nullable else ""
+        out.append(
+            _SchemaCheck(
+                f"{col}:dtype", f"{col}.dtype", f"{col} is {spec.dtype}{null}.", col, "type"
+            )
+        )
         if not spec.nullable:
-            out.append(_SchemaCheck(f"{col}:not_nullable", f"{col}.present", f"{col} is set."))
+            out.append(
+                _SchemaCheck(f"{col}:not_nullable", f"{col}.present", f"{col} is set.", col, "set")
+            )
         if spec.unique:
-            out.append(_SchemaCheck(f"{col}:field_uniqueness", f"{col}.unique", f"{col} unique."))
+            out.append(
+                _SchemaCheck(
+                    f"{col}:field_uniqueness", f"{col}.unique", f"{col} is unique.", col, "unique"
+                )
+            )
         for i, check in enumerate(spec.checks):
             name = check.name if check.name != "<lambda>" else f"check-{i}"
-            out.append(_SchemaCheck(f"{col}:{i}", f"{col}.{name}", f"{col}: {check.error or name}"))
+            holds = _holds(col, check, name)
+            out.append(_SchemaCheck(f"{col}:{i}", f"{col}.{name}", holds, col, "values"))
     return out
 
 
@@ -169,9 +214,10 @@ def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                         where=where,
                         message=check.broken.format(case.failure_case)
                         if check.broken
-                        else check.description + found,
+                        else f"Expected: {check.description}{found}",
                         values={} if whole_row else {"found": str(case.failure_case)},
                         quotes=quotes,
+                        observation_ids=[str(q.observation_id) for q in quotes],
                     )
                 )
             results.append(
@@ -186,6 +232,8 @@ def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                     warnings=0,
                     failures=failures,
                     table_id=name,
+                    column=check.column,
+                    rule=check.rule,
                 )
             )
     return results

@@ -1,5 +1,6 @@
 """The report's charts: each source table's shares and, where they exclude one another,
-their sum, so a reviewer sees at a glance a table whose shares do not add up."""
+their sum, so a reviewer sees at a glance a table whose shares do not add up. A table
+of one share compares nothing and gets no chart; a multi-response table gets no sum."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csedata.report.model import Chart, ChartRow
+from csedata.report import Chart, ChartRow
+from csedata.validation.arithmetic import at_most
 
 CHARTS, CHART_ROWS = 200, 50
 
@@ -18,21 +20,29 @@ _CHARTED = [
 ]
 
 
-def share_charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
-    """Per source table, its shares and, where they exclude one another, their sum.
+def share_charts(obs: pd.DataFrame, exclusive: set[str], intervals: pd.DataFrame) -> list[Chart]:
+    """Per source table, its shares and, where they exclude one another, their sum and
+    whether it meets 100 within the printed rounding (``intervals``: lo and hi of each
+    value, csedata.validation.arithmetic.bounds).
 
     A page is for reading: past CHARTS tables or CHART_ROWS rows a table, the
     rest is counted in the chart's note rather than drawn.
     """
     share = (obs["unit"] == "percent") & (obs["category"] != "total")
+    # a table of one share compares nothing
+    share &= share.groupby([obs["source_id"], obs["table_id"]], observed=True).transform("sum") > 1
     # only the tables drawn: the first CHARTS, found among the first CHARTS sources
     share &= obs["source_id"].isin(obs.loc[share, "source_id"].unique()[:CHARTS])
     shares = obs.loc[share, _CHARTED]
     drawn = shares[["source_id", "table_id"]].drop_duplicates().head(CHARTS)
-    shares = shares.merge(drawn, on=["source_id", "table_id"])
+    drawn_keys = pd.MultiIndex.from_frame(drawn)
+    keys = pd.MultiIndex.from_frame(shares[["source_id", "table_id"]])
+    shares = shares[keys.isin(drawn_keys)]
     shares = shares.assign(
         top=shares["parent_category"].isna() | (shares["parent_category"] == "total"),
         declared=shares["observation_id"].isin(exclusive),
+        lo=intervals.loc[shares.index, "lo"],
+        hi=intervals.loc[shares.index, "hi"],
     )
     # a few thousand rows at most: plain Python from here, not pandas per table
     tables: dict[tuple[str, str], list[dict[Any, Any]]] = {}
@@ -42,11 +52,9 @@ def share_charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
     for (sid, tid), g in tables.items():
         if all(r["form"] == "table" for r in g):
             summed = [r for r in g if r["top"]]
-            note = (
-                "multi-response: the rows overlap, so the shares may sum past 100%"
-                if any(r["multi_response"] for r in summed)
-                else "the top-level shares exclude one another: expected to sum to 100%"
-            )
+            note = "the top-level shares exclude one another: expected to sum to 100%"
+            if any(r["multi_response"] for r in summed):
+                summed, note = [], "multi-response: the rows overlap, so no sum is drawn"
         elif any(r["declared"] for r in g):
             summed = [r for r in g if r["declared"]]
             note = "declared exclusive: expected to sum to 100%"
@@ -63,7 +71,13 @@ def share_charts(obs: pd.DataFrame, exclusive: set[str]) -> list[Chart]:
             )
             for r in g[:CHART_ROWS]
         ]
-        # numpy's sum, as pandas sums: the same total to the last bit
-        total = float(np.nansum([r["value"] for r in summed])) if summed else None
-        charts.append(Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_note=note))
+        total, ok = None, None
+        if summed:
+            # rounded for reading: 121.30000000000001 is float error, not a figure
+            total = round(float(np.nansum([r["value"] for r in summed])), 9)
+            lo, hi = (float(np.sum([r[k] for r in summed])) for k in ("lo", "hi"))
+            ok = bool(at_most(lo, 100.0) and at_most(100.0, hi))
+        charts.append(
+            Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_ok=ok, total_note=note)
+        )
     return charts
