@@ -18,6 +18,7 @@ import hashlib
 import json
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,9 @@ def _figure(doc: Document, quote: str, value: str, label: str, **extra: Any) -> 
     )
 
 
+Say = Callable[..., None]
+
+
 def _prose(doc: Document, rng: random.Random) -> None:
     """Twelve figures in prose, each template once, so every quote is unique."""
     noun = rng.choice(NOUNS)
@@ -177,6 +181,14 @@ def _prose(doc: Document, rng: random.Random) -> None:
         sentences.append(f"{before}{quote}.")
         _figure(doc, quote, value, label, **extra)
 
+    _qualified(say, rng, noun, y)
+    _worded(say, rng, noun, y)
+    rng.shuffle(sentences)
+    doc.lines += [" ".join(sentences[:6]), "", " ".join(sentences[6:]), ""]
+
+
+def _qualified(say: Say, rng: random.Random, noun: str, y: int) -> None:
+    """Counts, shares and months with qualifiers ("approximately", "up to")."""
     n = rng.randint(1_000, 90_000)
     say(
         f"approximately {_count(n)} {noun} were recorded in FY {y}",
@@ -222,6 +234,10 @@ def _prose(doc: Document, rng: random.Random) -> None:
         "The average sentence",
         measure="average sentence length",
     )
+
+
+def _worded(say: Say, rng: random.Random, noun: str, y: int) -> None:
+    """Ratios and fractions in words, a signed change, a scale and a number word."""
     ratio, _ = rng.choice(RATIOS)
     say(
         f"{ratio.capitalize()} {noun} involved a repeat offender",
@@ -251,15 +267,13 @@ def _prose(doc: Document, rng: random.Random) -> None:
         "The tipline received",
         measure="reports received",
     )
-    n, word = rng.choice(list(WORD_COUNTS.items()))
+    _, word = rng.choice(list(WORD_COUNTS.items()))
     say(
         f"{word.capitalize()} task forces submitted data",
         word.capitalize(),
         "task forces submitted data",
         measure="task forces",
     )
-    rng.shuffle(sentences)
-    doc.lines += [" ".join(sentences[:6]), "", " ".join(sentences[6:]), ""]
 
 
 def document(seed: int, index: int) -> Document:

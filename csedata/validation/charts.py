@@ -48,36 +48,36 @@ def share_charts(obs: pd.DataFrame, exclusive: set[str], intervals: pd.DataFrame
     tables: dict[tuple[str, str], list[dict[Any, Any]]] = {}
     for r in shares.to_dict("records"):
         tables.setdefault((str(r["source_id"]), str(r["table_id"])), []).append(r)
-    charts: list[Chart] = []
-    for (sid, tid), g in tables.items():
-        if all(r["form"] == "table" for r in g):
-            summed = [r for r in g if r["top"]]
-            note = "the top-level shares exclude one another: expected to sum to 100%"
-            if any(r["multi_response"] for r in summed):
-                summed, note = [], "multi-response: the rows overlap, so no sum is drawn"
-        elif any(r["declared"] for r in g):
-            summed = [r for r in g if r["declared"]]
-            note = "declared exclusive: expected to sum to 100%"
-        else:
-            summed, note = [], "shares of different things: not summed"
-        if len(g) > CHART_ROWS:
-            note += f"; the first {CHART_ROWS} of {len(g)} rows are drawn"
-        rows = [
-            ChartRow(
-                label=r["label"],
-                value=r["value"],
-                multi_response=r["multi_response"],
-                level=0 if r["top"] else 1,
-            )
-            for r in g[:CHART_ROWS]
-        ]
-        total, ok = None, None
-        if summed:
-            # rounded for reading: 121.30000000000001 is float error, not a figure
-            total = round(float(np.nansum([r["value"] for r in summed])), 9)
-            lo, hi = (float(np.sum([r[k] for r in summed])) for k in ("lo", "hi"))
-            ok = bool(at_most(lo, 100.0) and at_most(100.0, hi))
-        charts.append(
-            Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_ok=ok, total_note=note)
+    return [_chart(sid, tid, g) for (sid, tid), g in tables.items()]
+
+
+def _chart(sid: str, tid: str, g: list[dict[Any, Any]]) -> Chart:
+    """One table's chart: its rows, and the sum of the shares that exclude one another."""
+    if all(r["form"] == "table" for r in g):
+        summed = [r for r in g if r["top"]]
+        note = "the top-level shares exclude one another: expected to sum to 100%"
+        if any(r["multi_response"] for r in summed):
+            summed, note = [], "multi-response: the rows overlap, so no sum is drawn"
+    elif any(r["declared"] for r in g):
+        summed = [r for r in g if r["declared"]]
+        note = "declared exclusive: expected to sum to 100%"
+    else:
+        summed, note = [], "shares of different things: not summed"
+    if len(g) > CHART_ROWS:
+        note += f"; the first {CHART_ROWS} of {len(g)} rows are drawn"
+    rows = [
+        ChartRow(
+            label=r["label"],
+            value=r["value"],
+            multi_response=r["multi_response"],
+            level=0 if r["top"] else 1,
         )
-    return charts
+        for r in g[:CHART_ROWS]
+    ]
+    total, ok = None, None
+    if summed:
+        # rounded for reading: 121.30000000000001 is float error, not a figure
+        total = round(float(np.nansum([r["value"] for r in summed])), 9)
+        lo, hi = (float(np.sum([r[k] for r in summed])) for k in ("lo", "hi"))
+        ok = bool(at_most(lo, 100.0) and at_most(100.0, hi))
+    return Chart(source_id=sid, table_id=tid, rows=rows, total=total, total_ok=ok, total_note=note)
