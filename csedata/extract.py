@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from csedata import periods
 from csedata.errors import CsedataError
 from csedata.numbers import NumberError, Reading, read_number
 from csedata.registry import Source
@@ -85,6 +86,7 @@ class _Builder:
         self,
         *,
         table_id: str,
+        key: str,
         category: str,
         label: str,
         parent: str | None,
@@ -99,8 +101,9 @@ class _Builder:
     ) -> Observation:
         if reading.unit.startswith("percent") and not context["universe"]:
             raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
+        period = periods.parse(context["period"])  # the spec's model has read it once
         return {
-            "observation_id": f"{self.source.source_id}/{table_id}/{category}/{reading.unit}",
+            "observation_id": f"{self.source.source_id}/{table_id}/{key}/{reading.unit}",
             "source_id": self.source.source_id,
             "table_id": table_id,
             "form": form,
@@ -113,6 +116,9 @@ class _Builder:
             "qualifier": reading.qualifier,
             "universe": context["universe"],
             "period": context["period"],
+            "period_kind": period.kind,
+            "period_start": period.start,
+            "period_end": period.end,
             "jurisdiction": context["jurisdiction"],
             "multi_response": multi_response,
             "quote": self.text[quote[0] : quote[1]],
@@ -183,6 +189,7 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                 )
             yield b.row(
                 table_id=table.table_id,
+                key=category,
                 category=category,
                 label=label,
                 parent=parent,
@@ -221,7 +228,8 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
             reading = Reading(-reading.value, reading.unit, reading.qualifier)
     return b.row(
         table_id=fig.table_id,
-        category=fig.id,
+        key=fig.id,
+        category=fig.category_slug,
         label=fig.label,
         parent=fig.parent,
         reading=reading,

@@ -24,6 +24,7 @@ ARROW_TYPES = {
     "int64": pyarrow.int64(),
     "float64": pyarrow.float64(),
     "bool": pyarrow.bool_(),
+    "datetime64[ns]": pyarrow.date32(),  # a day: held as a timestamp in pandas
 }
 
 

@@ -10,13 +10,15 @@ csedata.extract and csedata.ledger, and against the numbers by csedata.validatio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from csedata import yamltext
+from csedata import periods, yamltext
 from csedata.errors import CsedataError
+from schemas.observations import YEAR_IN_SLUG
 
 SPEC_DIR = Path("flows") / "specs"
 CROSS_SOURCE = "_cross_source.yaml"
@@ -38,8 +40,14 @@ class Context(_Strict):
 
     measure: str | None = None
     universe: str | None = None
-    period: str | None = None
+    period: str | None = None  # read by csedata.periods: a wording it does not know fails here
     jurisdiction: str | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _period_reads(cls, value: str | None) -> str | None:
+        periods.parse(value)
+        return value
 
 
 class TableSpec(Context):
@@ -58,6 +66,9 @@ class FigureSpec(Context):
 
     id: str = Field(pattern=SLUG)
     table_id: str = Field(pattern=SLUG)
+    # what it counts within the table, without a year; the id (which names it in the
+    # observation id and in checks) when not given
+    category: str | None = Field(default=None, pattern=SLUG)
     quote: str = Field(min_length=1)
     value: str = Field(min_length=1)
     label: str = Field(min_length=1)
@@ -66,6 +77,19 @@ class FigureSpec(Context):
     multi_response: bool = False
     direction: Literal["increase", "decrease"] | None = None  # percent_change only
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _no_year_in_category(self) -> FigureSpec:
+        if re.search(YEAR_IN_SLUG, self.category_slug):
+            raise ValueError(
+                f"category {self.category_slug!r} holds a year: give a category without it "
+                "(the period tells the figures apart)"
+            )
+        return self
+
+    @property
+    def category_slug(self) -> str:
+        return self.category or self.id
 
 
 class Exclusion(_Strict):

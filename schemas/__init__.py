@@ -21,6 +21,9 @@ def schema_for(table: str) -> pa.DataFrameSchema:
 def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows as a frame in the schema's column order and dtypes, even when empty."""
     df = pd.DataFrame(rows, columns=list(schema.columns))
+    for name, column in schema.columns.items():
+        if str(column.dtype).startswith("datetime64"):  # days come as datetime.date
+            df[name] = pd.to_datetime(df[name]).astype("datetime64[ms]")
     dtypes = {
         name: str(col.dtype) for name, col in schema.columns.items() if str(col.dtype) != "str"
     }

@@ -12,7 +12,13 @@ import pandera.pandas as pa
 
 from schemas import schema_for
 
-TYPES = {"str": "string", "int64": "integer", "float64": "number", "bool": "boolean"}
+TYPES = {
+    "str": "string",
+    "int64": "integer",
+    "float64": "number",
+    "bool": "boolean",
+    "datetime64[ns]": "date",
+}
 
 # pandera's built-in checks that Table Schema can state as constraints:
 # check name -> (constraint, statistic it reads)

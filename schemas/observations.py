@@ -14,6 +14,19 @@ import pyarrow.compute as pc
 UNITS = ["count", "percent", "percent_change", "months", "years"]
 QUALIFIERS = ["exact", "approximate", "nearly", "at_least", "more_than", "less_than", "at_most"]
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# a year inside a slug ("...-fy2005", "...-2019-..."): time belongs in the period columns
+YEAR_IN_SLUG = r"(^|-)(fy)?(19|20)\d\d(-|$)"
+# what period_kind may be, and what each means (csedata.periods reads the wording)
+PERIOD_KINDS = {
+    "fiscal_year": "a US federal fiscal year, 1 October to 30 September (FY2019)",
+    "fiscal_year_range": "from the start of one fiscal year to the end of a later one",
+    "calendar_year": "1 January to 31 December",
+    "year_range": "from the start of one calendar year to the end of a later one",
+    "month": "one calendar month",
+    "month_range": "from the start of one month to the end of a later one",
+    "point_in_time": "a single day",
+    "unknown": "the source states no period (period_start and period_end are null)",
+}
 
 
 CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
@@ -150,6 +163,28 @@ def _isin(allowed: list[str]) -> pa.Check:
     )
 
 
+def _period_consistent(df: pd.DataFrame) -> pd.Series:
+    """Dates fit the kind: none for unknown; else start <= end, a fiscal year from
+    1 October to 30 September, a calendar year from 1 January to 31 December."""
+    kind = df["period_kind"].astype(object)
+    start, end = df["period_start"], df["period_end"]
+    dated = start.notna() & end.notna() & (start <= end)
+    ok = (kind == "unknown") & start.isna() & end.isna() | (kind != "unknown") & dated
+    begins = start.dt.month * 100 + start.dt.day
+    ends = end.dt.month * 100 + end.dt.day
+    years = end.dt.year - start.dt.year
+    rules = {
+        "fiscal_year": (begins == 1001) & (ends == 930) & (years == 1),
+        "fiscal_year_range": (begins == 1001) & (ends == 930) & (years > 1),
+        "calendar_year": (begins == 101) & (ends == 1231) & (years == 0),
+        "year_range": (begins == 101) & (ends == 1231) & (years > 0),
+        "point_in_time": start == end,
+    }
+    for name, rule in rules.items():
+        ok &= (kind != name) | rule
+    return ok
+
+
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
     return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
@@ -161,8 +196,9 @@ def _offset(description: str) -> pa.Column:
 OBSERVATIONS = pa.DataFrameSchema(
     {
         "observation_id": _text(
-            "Stable id: source_id/table_id/category/unit. The same statistic keeps its id "
-            "in every release.",
+            "Stable id: source_id/table_id/key/unit, where key is a table row's category or "
+            "a prose figure's id in its spec (which may name a year the category leaves to "
+            "the period columns). The same statistic keeps its id in every release.",
             unique=True,
         ),
         "source_id": _text("The raw source (see sources.parquet).", checks=_str_matches(SLUG)),
@@ -175,8 +211,18 @@ OBSERVATIONS = pa.DataFrameSchema(
         ),
         "label": _text("The source's own label for the statistic, verbatim."),
         "category": _text(
-            "Normalized slug of the label ('total' for a table's total row).",
-            checks=_str_matches(SLUG),
+            "What the row counts within its table, as a slug without a year (the period "
+            "columns hold time): the spec's category, or the label's slug for a table row "
+            "('total' for a table's total row).",
+            checks=[
+                _str_matches(SLUG),
+                pa.Check(
+                    _distinct(lambda v: re.search(YEAR_IN_SLUG, str(v)) is None),
+                    name="no_year_in_category",
+                    error="a year in the category slug (time belongs in the period columns)",
+                    ignore_na=False,
+                ),
+            ],
         ),
         "parent_category": _text(
             "Category this row is a part of (hierarchy); 'total' for a table's top rows.",
@@ -205,7 +251,27 @@ OBSERVATIONS = pa.DataFrameSchema(
             checks=_isin(QUALIFIERS),
         ),
         "universe": _text("What a percentage is of (its base).", nullable=True),
-        "period": _text("Period the statistic describes, e.g. FY2019.", nullable=True),
+        "period": _text(
+            "The period as the spec words it (FY2019, 2019-2020, January-September 2021); "
+            "period_kind, period_start and period_end are read from it.",
+            nullable=True,
+        ),
+        "period_kind": _text(
+            "What kind of period: "
+            + "; ".join(f"{kind}: {meaning}" for kind, meaning in PERIOD_KINDS.items())
+            + ".",
+            checks=_isin(list(PERIOD_KINDS)),
+        ),
+        "period_start": pa.Column(
+            "datetime64[ns]",
+            nullable=True,
+            description="First day of the period (null where the source states no period).",
+        ),
+        "period_end": pa.Column(
+            "datetime64[ns]",
+            nullable=True,
+            description="Last day of the period, inclusive (null where none is stated).",
+        ),
         "jurisdiction": _text("Where: US federal, Minnesota, Minneapolis, ..."),
         "multi_response": pa.Column(
             bool,
@@ -220,6 +286,13 @@ OBSERVATIONS = pa.DataFrameSchema(
         "note": _text("A reviewer's remark on the statistic, if any.", nullable=True),
     },
     checks=[
+        pa.Check(
+            _period_consistent,
+            name="period_consistent",
+            error="period_start/period_end do not fit period_kind (start after end, or a "
+            "fiscal or calendar year on the wrong days)",
+            ignore_na=False,
+        ),
         pa.Check(
             _quote_spans_offsets,
             name="quote_spans_offsets",

@@ -68,9 +68,27 @@ def test_observation_ids_are_unique_across_sources() -> None:
 
 @pytest.mark.parametrize("source_id", SOURCE_IDS)
 def test_observation_id_is_built_from_its_parts(source_id: str) -> None:
+    """A table row is named by its category, a figure by its spec id (which, unlike the
+    category, may hold a year: the public ids of release 2 stay as they were)."""
+    figures = {f.id: f for f in load_spec(ROOT, source_id).figures}
     for o in real(source_id)[1]:
-        parts = [o["source_id"], o["table_id"], o["category"], o["unit"]]
+        key = o["category"]
+        if o["form"] == "prose":
+            (key,) = [i for i in figures if o["observation_id"].split("/")[2] == i]
+            assert o["category"] == figures[key].category_slug
+        parts = [o["source_id"], o["table_id"], key, o["unit"]]
         assert o["observation_id"] == "/".join(parts)
+
+
+def test_no_year_in_a_category() -> None:
+    """production-offenders in FY2005 and FY2019: one category, told apart by the period."""
+    rows = [o for o in real("ussc-2021-production")[1] if o["category"] == "production-offenders"]
+    assert [(o["period"], o["period_kind"], str(o["period_start"])) for o in rows] == [
+        ("FY2005", "fiscal_year", "2004-10-01"),
+        ("FY2019", "fiscal_year", "2018-10-01"),
+    ]
+    with pytest.raises(ValueError, match="holds a year"):
+        make_spec(figures=[figure(id="reports-fy2020")])
 
 
 def test_ussc_smartphone_or_tablet() -> None:
