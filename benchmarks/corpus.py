@@ -29,7 +29,7 @@ from csedata.spec import SPEC_DIR
 from csedata.text import slug
 
 REPO = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 1  # bump when the output changes, so stale corpora are rebuilt
+GENERATOR_VERSION = 2  # bump when the output changes, so stale corpora are rebuilt
 
 AGENCIES = [
     ("Federal Sentencing Office", "US federal", "primary_statistics"),
@@ -40,6 +40,23 @@ AGENCIES = [
     ("Metro News Desk", "Minnesota", "news"),
     ("Child Safety Coalition", "US federal", "advocacy"),
 ]
+# the vocabularies of the synthetic corpus: each publisher measured its own figures
+PRODUCER_KINDS = {
+    "Federal Sentencing Office": "federal_agency",
+    "State Crime Statistics Bureau": "federal_agency",
+    "Regional Task Force Program": "task_force",
+    "County Attorney's Office": "city_government",
+    "City Police Department": "police_department",
+    "Metro News Desk": "unknown",
+    "Child Safety Coalition": "nonprofit",
+}
+PLACES = {  # jurisdiction -> (level, parent jurisdiction)
+    "US federal": ("country", None),
+    "Minnesota": ("state", "US federal"),
+    "Upper Midwest": ("region", "US federal"),
+    "Hennepin County": ("county", "Minnesota"),
+    "Minneapolis": ("city", "Hennepin County"),
+}
 TOPICS = [
     "Production Offenses",
     "Non-Production Offenses",
@@ -300,6 +317,8 @@ def _spec(doc: Document) -> dict[str, Any]:
     return {
         "source_id": doc.source_id,
         "defaults": {
+            "producer": slug(doc.publisher),
+            "place": slug(doc.jurisdiction),
             "measure": f"offenders in {doc.jurisdiction} reports",
             "universe": f"offenders sentenced in FY{doc.year - 1}",
             "period": f"FY{doc.year - 1}",
@@ -331,6 +350,28 @@ def _dump(data: Any) -> str:
     return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
+def _vocabularies(root: Path) -> None:
+    producers = [
+        {"producer_id": slug(name), "name": name, "kind": kind, "url": None}
+        for name, kind in PRODUCER_KINDS.items()
+    ]
+    places = [
+        {
+            "place_id": slug(name),
+            "name": name,
+            "level": level,
+            "parent_id": slug(parent) if parent else None,
+            "iso_3166": None,
+            "fips": None,
+        }
+        for name, (level, parent) in PLACES.items()
+    ]
+    folder = root / "flows" / "vocabularies"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "producers.yaml").write_text(_dump({"producers": producers}), encoding="utf-8")
+    (folder / "places.yaml").write_text(_dump({"places": places}), encoding="utf-8")
+
+
 def generate(root: Path, documents: int, seed: int = 7) -> Path:
     """Write a project folder with ``documents`` synthetic sources; reuse a complete one."""
     stamp = json.dumps({"generator": GENERATOR_VERSION, "documents": documents, "seed": seed})
@@ -350,5 +391,6 @@ def generate(root: Path, documents: int, seed: int = 7) -> Path:
         (root / SPEC_DIR / f"{doc.source_id}.yaml").write_text(_dump(_spec(doc)), encoding="utf-8")
         entries.append(_entry(doc, data))
     (root / REGISTRY).write_text(_dump({"sources": entries}), encoding="utf-8")
+    _vocabularies(root)
     marker.write_text(stamp)
     return root

@@ -75,11 +75,14 @@ class _Builder:
         # a key the entry sets, even to null, wins over the spec's defaults
         merged = {
             key: getattr(own if key in own.model_fields_set else self.spec.defaults, key)
-            for key in ("measure", "universe", "period", "jurisdiction")
+            for key in ("measure", "universe", "period", "jurisdiction", "producer", "place")
         }
         merged["jurisdiction"] = merged["jurisdiction"] or self.source.jurisdiction
-        if not merged["measure"]:
-            raise CsedataError(f"{self.where}: {entry}", "no measure (set it here or in defaults)")
+        for key in ("measure", "producer", "place"):
+            if not merged[key]:
+                raise CsedataError(
+                    f"{self.where}: {entry}", f"no {key} (set it here or in defaults)"
+                )
         return merged
 
     def row(
@@ -120,6 +123,8 @@ class _Builder:
             "period_start": period.start,
             "period_end": period.end,
             "jurisdiction": context["jurisdiction"],
+            "producer_id": context["producer"],
+            "place_id": context["place"],
             "multi_response": multi_response,
             "quote": self.text[quote[0] : quote[1]],
             "char_start": quote[0],

@@ -33,6 +33,7 @@ from csedata.ledger import ledger
 from csedata.registry import Source, load_registry, read_text, select
 from csedata.report import Report
 from csedata.spec import Declarations, load_patterns, load_spec
+from csedata.vocabularies import load_vocabularies
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
 
 # In every cache entry, even empty: no entry lacks it, as entries written by code that
@@ -61,10 +62,12 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     if is_cached(target):
         return Batch(target, key, True, len(sources))
     patterns = load_patterns(root)
+    vocabularies = load_vocabularies(root)
     observations, tokens = [], []
     declared: dict[str, Declarations] = {}
     for source, text in zip(sources, texts, strict=True):
         spec = load_spec(root, source.source_id)
+        vocabularies.check_spec(spec, f"flows/specs/{source.source_id}.yaml")
         found = extract(source, spec, text)
         tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
         observations += found
@@ -102,9 +105,10 @@ def declarations(parts: list[Path]) -> dict[str, Declarations]:
     return declared
 
 
-def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
-    """The release's tables from the extracted batches, in source order, and the sources'
-    own tables built from them (validated with the rest before anything is written)."""
+def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
+    """The release's tables from the extracted batches, in source order, the sources'
+    own tables built from them, and the vocabularies (validated with the rest before
+    anything is written)."""
 
     def read(name: str) -> pd.DataFrame:
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
@@ -119,6 +123,7 @@ def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame
             "sources": frame(SOURCES, [s.model_dump(mode="json") for s in sources]),
             "ledger": ledger.result(),
             "tables": source_tables(observations),
+            **load_vocabularies(root).frames(),
         }
 
 
@@ -193,7 +198,7 @@ def untimed(stage: str, step: Callable[[], T]) -> T:
 def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validation.Checked:
     """Assemble the release's tables from the batches and run every check over them."""
     parts = extracted.parts
-    tables = timed("assemble", lambda: assemble(extracted.sources, parts))
+    tables = timed("assemble", lambda: assemble(root, extracted.sources, parts))
     return timed("validate", lambda: validation.check(root, tables, declarations(parts)))
 
 

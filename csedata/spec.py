@@ -42,6 +42,9 @@ class Context(_Strict):
     universe: str | None = None
     period: str | None = None  # read by csedata.periods: a wording it does not know fails here
     jurisdiction: str | None = None
+    # ids in flows/vocabularies/ (csedata.vocabularies): who measured it, and where
+    producer: str | None = Field(default=None, pattern=SLUG)
+    place: str | None = Field(default=None, pattern=SLUG)
 
     @field_validator("period")
     @classmethod
@@ -217,8 +220,13 @@ def spec_path(root: Path, source_id: str) -> Path:
 
 def _load_yaml(root: Path, path: Path, where: str) -> Any:
     if not path.is_file():
-        raise CsedataError(where, "spec file not found")
+        raise CsedataError(where, "file not found")
     return yamltext.load(root, path, where)
+
+
+def _ident(node: dict[str, Any]) -> Any:
+    """What names an entry: its id, else its first *_id (table_id, place_id...)."""
+    return node.get("id") or next((v for k, v in node.items() if k.endswith("_id")), None)
 
 
 def _describe(exc: ValidationError, data: Any) -> str:
@@ -231,7 +239,7 @@ def _describe(exc: ValidationError, data: Any) -> str:
         if isinstance(key, int):
             parts[-1] += f"[{key}]"
             node = node[key] if isinstance(node, list) and key < len(node) else None
-            ident = node.get("id") or node.get("table_id") if isinstance(node, dict) else None
+            ident = _ident(node) if isinstance(node, dict) else None
             if ident:
                 parts[-1] += f" ({ident})"
         else:
@@ -254,7 +262,7 @@ class Declarations(_Strict):
     _checks_unique = field_validator("checks")(_unique_ids)
 
 
-def _load_model(root: Path, path: Path, model: type[M]) -> M:
+def load_model(root: Path, path: Path, model: type[M]) -> M:
     where = str(path.relative_to(root))
     data = _load_yaml(root, path, where)
     try:
@@ -264,7 +272,7 @@ def _load_model(root: Path, path: Path, model: type[M]) -> M:
 
 
 def load_spec(root: Path, source_id: str) -> Spec:
-    spec = _load_model(root, spec_path(root, source_id), Spec)
+    spec = load_model(root, spec_path(root, source_id), Spec)
     if spec.source_id != source_id:
         where = str(spec_path(root, source_id).relative_to(root))
         raise CsedataError(where, f"source_id {spec.source_id!r} does not match the file name")
@@ -272,11 +280,11 @@ def load_spec(root: Path, source_id: str) -> Spec:
 
 
 def load_patterns(root: Path) -> Patterns:
-    return _load_model(root, root / SPEC_DIR / "_patterns.yaml", Patterns)
+    return load_model(root, root / SPEC_DIR / "_patterns.yaml", Patterns)
 
 
 def load_cross_source(root: Path) -> CrossSource:
     """The cross-source relations; none when the file does not exist."""
     if not (root / SPEC_DIR / CROSS_SOURCE).is_file():
         return CrossSource()
-    return _load_model(root, root / SPEC_DIR / CROSS_SOURCE, CrossSource)
+    return load_model(root, root / SPEC_DIR / CROSS_SOURCE, CrossSource)

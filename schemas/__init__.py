@@ -9,8 +9,16 @@ from schemas.ledger import LEDGER
 from schemas.observations import OBSERVATIONS
 from schemas.sources import SOURCES
 from schemas.tables import PER_TABLE_1X, PER_TABLE_1X_PREFIX, TABLES
+from schemas.vocabularies import PLACES, PRODUCERS
 
-SCHEMAS = {"observations": OBSERVATIONS, "sources": SOURCES, "ledger": LEDGER, "tables": TABLES}
+SCHEMAS = {
+    "observations": OBSERVATIONS,
+    "sources": SOURCES,
+    "ledger": LEDGER,
+    "tables": TABLES,
+    "producers": PRODUCERS,
+    "places": PLACES,
+}
 
 
 def schema_for(table: str) -> pa.DataFrameSchema:
@@ -30,4 +38,14 @@ def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     return df.astype(dtypes) if len(df) == 0 else df
 
 
-__all__ = ["LEDGER", "OBSERVATIONS", "SCHEMAS", "SOURCES", "TABLES", "frame", "schema_for"]
+__all__ = [
+    "LEDGER",
+    "OBSERVATIONS",
+    "PLACES",
+    "PRODUCERS",
+    "SCHEMAS",
+    "SOURCES",
+    "TABLES",
+    "frame",
+    "schema_for",
+]

@@ -272,7 +272,19 @@ OBSERVATIONS = pa.DataFrameSchema(
             nullable=True,
             description="Last day of the period, inclusive (null where none is stated).",
         ),
-        "jurisdiction": _text("Where: US federal, Minnesota, Minneapolis, ..."),
+        "jurisdiction": _text(
+            "Where, in the spec's words (US federal, Minnesota, ...); place_id names it in "
+            "the places vocabulary."
+        ),
+        "producer_id": _text(
+            "The organisation that measured the statistic (see producers.parquet), which may "
+            "differ from the source's publisher: a news article quoting the Commission "
+            "reports the Commission's figures.",
+            checks=_str_matches(SLUG),
+        ),
+        "place_id": _text(
+            "The place the statistic is about (see places.parquet).", checks=_str_matches(SLUG)
+        ),
         "multi_response": pa.Column(
             bool,
             description="True where categories overlap, so shares may sum past 100%.",

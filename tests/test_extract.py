@@ -295,7 +295,13 @@ def make_spec(
     return Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "offenders", "universe": "all offenders", "period": "2020"},
+            "defaults": {
+                "measure": "offenders",
+                "universe": "all offenders",
+                "period": "2020",
+                "producer": "ussc",
+                "place": "us",
+            },
             "tables": tables or [],
             "figures": figures or [],
         }
@@ -536,7 +542,7 @@ def test_percent_without_a_universe() -> None:
     spec = Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "offenders"},
+            "defaults": {"measure": "offenders", "producer": "ussc", "place": "us"},
             "figures": [figure(id="x", quote="(47.1%) used", value="47.1%", label="used")],
         }
     )

@@ -325,7 +325,7 @@ def test_extracted_wins_over_excluded() -> None:
     spec = Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "cases"},
+            "defaults": {"measure": "cases", "producer": "ussc", "place": "us"},
             "figures": [
                 {
                     "id": "closed",

@@ -11,19 +11,24 @@ from csedata.frames import absent
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
 
+# (table, column, target table, target column): every value set in the column is a
+# target row's; a release older than a table's introduction is checked without it
+REFERENCES = [
+    ("observations", "source_id", "sources", "source_id"),
+    ("observations", "producer_id", "producers", "producer_id"),
+    ("observations", "place_id", "places", "place_id"),
+    ("places", "parent_id", "places", "place_id"),
+    ("ledger", "source_id", "sources", "source_id"),
+    ("ledger", "observation_id", "observations", "observation_id"),
+]
+
 
 def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
     """Rows that point at another table point at a row that is there."""
-    sources, obs, ledger = frames["sources"], frames["observations"], frames["ledger"]
     pairs = [
-        ("observations", obs["source_id"], sources["source_id"], "source_id is in sources"),
-        ("ledger", ledger["source_id"], sources["source_id"], "source_id is in sources"),
-        (
-            "ledger",
-            ledger["observation_id"],
-            obs["observation_id"],
-            "observation_id is in observations",
-        ),
+        (name, frames[name][column], frames[target][key], f"{column} is in {target}")
+        for name, column, target, key in REFERENCES
+        if name in frames and target in frames
     ]
     results = []
     for name, refs, targets, description in pairs:
