@@ -166,9 +166,14 @@ def _table(doc: Document, rng: random.Random, index: int, title: str, named: lis
             "columns": {"N": "count", "%": "percent"},
             "total": total_label,
             "responses": "multi" if multi else "exclusive",
+            "row_titles": {label: _title(label) for label in [total_label, *(r for r, _ in rows)]},
             **({"parents": parents} if parents else {}),
         }
     )
+
+
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _figure(doc: Document, quote: str, value: str, label: str, **extra: Any) -> None:
@@ -179,6 +184,7 @@ def _figure(doc: Document, quote: str, value: str, label: str, **extra: Any) -> 
             "quote": quote,
             "value": value,
             "label": label,
+            "title": _title(label),
             **extra,
         }
     )

@@ -92,6 +92,7 @@ class _Builder:
         key: str,
         category: str,
         label: str,
+        title: str,
         parent: str | None,
         reading: Reading,
         context: dict[str, Any],
@@ -111,6 +112,7 @@ class _Builder:
             "table_id": table_id,
             "form": form,
             "label": label,
+            "title": title,
             "category": category,
             "parent_category": parent,
             "measure": context["measure"],
@@ -159,10 +161,13 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             break
         rows.append(line)
     labels = [ln.text.split("\t")[0].strip() for ln in rows]
-    for pair in table.parents.items():
+    for pair in [*table.parents.items(), *((n, n) for n in table.row_titles)]:
         for name in pair:
             if name not in labels:
-                raise CsedataError(where, f"row {name!r} named in parents is not in the table")
+                raise CsedataError(where, f"row {name!r} named in the spec is not in the table")
+    untitled = [label for label in labels if label not in table.row_titles]
+    if untitled:
+        raise CsedataError(where, f"row {untitled[0]!r} has no title in row_titles")
     if table.total not in labels:
         raise CsedataError(where, f"total row {table.total!r} is not in the table")
     context = b.context(table, entry)
@@ -197,6 +202,7 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                 key=category,
                 category=category,
                 label=label,
+                title=table.row_titles[label],
                 parent=parent,
                 reading=reading,
                 context=context,
@@ -236,6 +242,7 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
         key=fig.id,
         category=fig.category_slug,
         label=fig.label,
+        title=fig.title,
         parent=fig.parent,
         reading=reading,
         context=b.context(fig, entry),

@@ -14,7 +14,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from csedata import periods, yamltext
 from csedata.errors import CsedataError
@@ -53,6 +61,16 @@ class Context(_Strict):
         return value
 
 
+def _sentence_case(title: str) -> str:
+    """A display title starts with a capital and is not shouted (labels stay verbatim)."""
+    if not title[:1].isupper() or title.isupper():
+        raise ValueError(f"title {title!r} is not in sentence case")
+    return title
+
+
+Title = Annotated[str, Field(min_length=1), AfterValidator(_sentence_case)]
+
+
 class TableSpec(Context):
     """A tab-separated table: title line, header row, one row per category."""
 
@@ -61,6 +79,7 @@ class TableSpec(Context):
     columns: dict[str, UNIT]
     total: str
     responses: Literal["exclusive", "multi"]
+    row_titles: dict[str, Title]  # row label as printed -> display title, every row
     parents: dict[str, str] = Field(default_factory=dict)
 
 
@@ -75,6 +94,7 @@ class FigureSpec(Context):
     quote: str = Field(min_length=1)
     value: str = Field(min_length=1)
     label: str = Field(min_length=1)
+    title: Title
     unit: UNIT | None = None
     parent: str | None = Field(default=None, pattern=SLUG)
     multi_response: bool = False

@@ -210,6 +210,10 @@ OBSERVATIONS = pa.DataFrameSchema(
             checks=_isin(["table", "prose"]),
         ),
         "label": _text("The source's own label for the statistic, verbatim."),
+        "title": _text(
+            "A display title in sentence case, written in the spec: what the number is, "
+            "without its period or place (see those columns)."
+        ),
         "category": _text(
             "What the row counts within its table, as a slug without a year (the period "
             "columns hold time): the spec's category, or the label's slug for a table row "

@@ -41,6 +41,7 @@ def obs_row(
         "table_id": table_id,
         "form": form,
         "label": category,
+        "title": "T",
         "category": category,
         "parent_category": parent,
         "measure": "m",

@@ -278,6 +278,11 @@ TABLE: dict[str, Any] = {
     "columns": {"N": "count", "%": "percent"},
     "total": "Total Offenders",
     "responses": "multi",
+    "row_titles": {
+        "Total Offenders": "Offenders, all",
+        "Smartphone or Tablet": "Smartphone or tablet",
+        "Other Camera": "Another camera",
+    },
 }
 
 PROSE = (
@@ -315,6 +320,7 @@ def figure(**fields: Any) -> dict[str, Any]:
         "quote": "received 21.7 million reports",
         "value": "21.7 million",
         "label": "reports",
+        "title": "Reports received",
     }
     return base | fields
 
@@ -424,7 +430,16 @@ def test_table_total_or_parent_row_missing() -> None:
     assert "tables (method)" in message
     assert "total row 'All Offenders' is not in the table" in message
     spec = make_spec(tables=[TABLE | {"parents": {"Other Camera": "Cameras"}}])
-    assert "row 'Cameras' named in parents is not in the table" in failure(TABLE_TEXT, spec)
+    assert "row 'Cameras' named in the spec is not in the table" in failure(TABLE_TEXT, spec)
+
+
+def test_every_row_and_figure_has_a_sentence_case_title() -> None:
+    titles = {k: v for k, v in TABLE["row_titles"].items() if k != "Other Camera"}
+    message = failure(TABLE_TEXT, make_spec(tables=[TABLE | {"row_titles": titles}]))
+    assert "row 'Other Camera' has no title in row_titles" in message
+    for title in ("reports received", "REPORTS RECEIVED"):
+        with pytest.raises(ValueError, match="not in sentence case"):
+            make_spec(figures=[figure(title=title)])
 
 
 def test_quote_not_found() -> None:

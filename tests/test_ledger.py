@@ -333,6 +333,7 @@ def test_extracted_wins_over_excluded() -> None:
                     "quote": "closed 2019 cases",
                     "value": "2019",
                     "label": "cases",
+                    "title": "Cases closed",
                 }
             ],
         }
