@@ -20,6 +20,17 @@ SCHEMAS = {
     "places": PLACES,
 }
 
+# (table, column, target table, target column): each value set in the column is a row of
+# the target; declared as foreign keys in datapackage.json and checked by validation
+REFERENCES = [
+    ("observations", "source_id", "sources", "source_id"),
+    ("observations", "producer_id", "producers", "producer_id"),
+    ("observations", "place_id", "places", "place_id"),
+    ("places", "parent_id", "places", "place_id"),
+    ("ledger", "source_id", "sources", "source_id"),
+    ("ledger", "observation_id", "observations", "observation_id"),
+]
+
 
 def schema_for(table: str) -> pa.DataFrameSchema:
     """The schema of a released table, named by its path without '.parquet'."""
@@ -43,6 +54,7 @@ __all__ = [
     "OBSERVATIONS",
     "PLACES",
     "PRODUCERS",
+    "REFERENCES",
     "SCHEMAS",
     "SOURCES",
     "TABLES",

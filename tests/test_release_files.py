@@ -25,7 +25,7 @@ from csedata import diff, parquet, pipeline, release, verify
 from csedata.errors import CsedataError
 from csedata.frames import plain
 from csedata.validation import Validated
-from schemas import SCHEMAS, schema_for
+from schemas import REFERENCES, SCHEMAS, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
 Validate = Callable[[Frames], Validated]
@@ -164,6 +164,32 @@ def test_frictionless_rejects_a_table_that_breaks_its_schema(
     assert not report.valid
     errors = report.flatten(["type", "fieldName"])
     assert errors and all(e == ["constraint-error", "unit"] for e in errors)
+
+
+def test_frictionless_checks_the_foreign_keys(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    """Every reference is a declared foreign key, and frictionless follows it: a place the
+    package does not hold fails (the places table is declared without Minneapolis)."""
+    folder = _publish(tmp_path, frames, validate).path
+    package = json.loads((folder / "datapackage.json").read_text())
+    declared = {
+        (r["name"], k["fields"][0], k["reference"].get("resource", r["name"]))
+        for r in package["resources"]
+        for k in r["schema"].get("foreignKeys", [])
+    }
+    assert declared == {(t, c, target) for t, c, target, _ in REFERENCES}
+    places = frames["places"]
+    kept = places[places["place_id"] != "minneapolis"].reset_index(drop=True)
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    parquet.write(kept, copy / "places.parquet", schema_for("places"))
+    resource = next(r for r in package["resources"] if r["name"] == "places")
+    resource.pop("hash")
+    (copy / "datapackage.json").write_text(json.dumps(package))
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert {e[0] for e in report.flatten(["type"])} == {"foreign-key"}
 
 
 def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frames: Frames) -> None:

@@ -10,17 +10,7 @@ import pandas as pd
 from csedata.frames import absent
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
-
-# (table, column, target table, target column): every value set in the column is a
-# target row's; a release older than a table's introduction is checked without it
-REFERENCES = [
-    ("observations", "source_id", "sources", "source_id"),
-    ("observations", "producer_id", "producers", "producer_id"),
-    ("observations", "place_id", "places", "place_id"),
-    ("places", "parent_id", "places", "place_id"),
-    ("ledger", "source_id", "sources", "source_id"),
-    ("ledger", "observation_id", "observations", "observation_id"),
-]
+from schemas import REFERENCES
 
 
 def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
