@@ -25,6 +25,7 @@ ARROW_TYPES = {
     "float64": pyarrow.float64(),
     "bool": pyarrow.bool_(),
     "datetime64[ns]": pyarrow.date32(),  # a day: held as a timestamp in pandas
+    "Int64": pyarrow.int64(),  # an integer that may be missing
 }
 
 
@@ -38,7 +39,8 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
         if column is None:
             fields.append(field)
             continue
-        typed = field.with_type(ARROW_TYPES[str(column.dtype)])
+        # a column the schema requires is non-nullable in the file too
+        typed = field.with_type(ARROW_TYPES[str(column.dtype)]).with_nullable(column.nullable)
         description = column.description
         fields.append(typed.with_metadata({"description": description}) if description else typed)
     metadata = dict(table.schema.metadata or {})

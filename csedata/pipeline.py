@@ -131,13 +131,17 @@ KEY = ["source_id", "table_id", "category"]
 
 
 def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
-    """The sources' tables in their printed shape: label, n, percent per row, in one frame."""
+    """The sources' tables in their printed shape: label, n, percent per row, in one frame,
+    each row numbered in its table's printed order (the observations keep the spec's)."""
     tables = observations[observations["form"] == "table"]
-    rows = tables.drop_duplicates(KEY)[[*KEY, "label", "parent_category", "multi_response"]]
-    rows = rows.sort_values(["source_id", "table_id"], kind="stable")
+    columns = [*KEY, "label", "title", "parent_category", "multi_response"]
+    rows = tables.drop_duplicates(KEY)[columns]
+    rows["row"] = rows.groupby(["source_id", "table_id"], observed=True).cumcount() + 1
+    rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")
     for unit, column in (("count", "n"), ("percent", "percent")):
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]
         rows = rows.merge(values.rename(columns={"value": column}), on=KEY, how="left")
+    rows["n"] = rows["n"].round().astype("Int64")  # a count; null where none was printed
     return rows[list(TABLES.columns)].reset_index(drop=True)
 
 

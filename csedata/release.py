@@ -32,12 +32,12 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import codedigest, datapackage, diff, parquet, verify
+from csedata import codedigest, datapackage, diff, parquet, verify, views
 from csedata.errors import CsedataError
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
 from csedata.validation import Validated
-from schemas import schema_for
+from schemas import SCHEMA_VERSION, schema_for
 from schemas.describe import data_dictionary
 
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
@@ -152,6 +152,7 @@ def _write_release(
         ),
         DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
         datapackage.FILE: _json(package),
+        views.FILE: views.views_sql(tables, release),
     }
     contents = {**{k: v.encode() for k, v in texts.items()}, **build.extras}
     for rel, data in sorted(contents.items()):
@@ -168,6 +169,7 @@ def _write_release(
         "python": platform.python_version(),
         "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
         "lock_sha256": build.lock_sha256,
+        "schema_version": SCHEMA_VERSION,
         "sources": {
             row.source_id: {"file": row.file, "sha256": row.sha256} for row in sources.itertuples()
         },

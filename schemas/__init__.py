@@ -20,6 +20,10 @@ SCHEMAS = {
     "places": PLACES,
 }
 
+# The version of these schemas, recorded in each release's manifest: a release without
+# it (before 3.0.0) was validated by the schemas of its day and is verified by checksums.
+SCHEMA_VERSION = 3
+
 # (table, column, target table, target column): each value set in the column is a row of
 # the target; declared as foreign keys in datapackage.json and checked by validation
 REFERENCES = [
@@ -56,6 +60,7 @@ __all__ = [
     "PRODUCERS",
     "REFERENCES",
     "SCHEMAS",
+    "SCHEMA_VERSION",
     "SOURCES",
     "TABLES",
     "frame",

@@ -15,6 +15,7 @@ from schemas import REFERENCES, schema_for
 TYPES = {
     "str": "string",
     "int64": "integer",
+    "Int64": "integer",
     "float64": "number",
     "bool": "boolean",
     "datetime64[ns]": "date",

@@ -326,6 +326,24 @@ def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames, validate: Val
         release.rebuild(root, validate(frames), None, tmp_path / "other")
 
 
+def test_duckdb_views_show_the_column_descriptions(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    folder = _publish(tmp_path, frames, validate).path
+    assert "views.sql" in json.loads((folder / "manifest.json").read_text())["files"]
+    con = duckdb.connect()
+    con.execute(f"SET file_search_path = '{folder}'")
+    con.execute((folder / "views.sql").read_text())
+    comments = dict(
+        con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'observations'"
+        ).fetchall()
+    )
+    assert comments == {n: c.description for n, c in schema_for("observations").columns.items()}
+    (n,) = con.execute("SELECT n FROM tables WHERE category = 'smartphone-or-tablet'").fetchone()
+    assert n == 241 and isinstance(n, int)
+
+
 def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
     folder = _publish(root, frames, validate).path
