@@ -26,19 +26,23 @@ import pyarrow
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet, validation
+from csedata import frames, parquet, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.registry import Source, load_registry, read_text, select
 from csedata.report import Report
-from csedata.spec import Declarations, load_patterns, load_spec
+from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
+from csedata.validation.relations import CROSS, weigh_all
 from csedata.vocabularies import load_vocabularies
 from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
+from schemas.observations import ASSEMBLED
 
 # In every cache entry, even empty: no entry lacks it, as entries written by code that
 # did not write it have other keys (the code digest is part of the key: csedata.batches).
 DECLARATIONS = "declarations.json"
+# the observations as extraction stores them: the rest is filled in by assemble
+EXTRACTED = OBSERVATIONS.remove_columns(ASSEMBLED)
 # by source id, only the sources that declare something (most declare nothing)
 _DECLARED = TypeAdapter(dict[str, Declarations])
 
@@ -78,7 +82,7 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     try:
         # Arrow IPC, not Parquet: a cache entry is read back whole, at memory speed
         feather.write_feather(
-            parquet.rows_to_arrow(OBSERVATIONS, observations),
+            parquet.rows_to_arrow(EXTRACTED, observations),
             tmp / "observations.arrow",
             compression="lz4",
         )
@@ -117,14 +121,30 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
     # Arrow reads and encodes without the GIL: the ledger is read beside the rest
     with ThreadPoolExecutor(1) as pool:
         ledger = pool.submit(read, "ledger")
+        vocabularies = load_vocabularies(root).frames()
+        found = frame(SOURCES, [s.model_dump(mode="json") for s in sources])
+        same = [(sid, r) for sid, d in declarations(parts).items() for r in d.checks]
+        same += [(CROSS, r) for r in load_cross_source(root).checks]
+        same = [(scope, r) for scope, r in same if isinstance(r, SameFigure)]
         observations = read("observations")
+        outcomes = weigh_all(observations, same, [s.source_id for s in sources])
+        linked, disputed = statistics.link(observations, found, vocabularies["producers"], outcomes)
         return {
-            "observations": observations,
-            "sources": frame(SOURCES, [s.model_dump(mode="json") for s in sources]),
+            "observations": linked,
+            "sources": found,
             "ledger": ledger.result(),
-            "tables": source_tables(observations),
-            **load_vocabularies(root).frames(),
+            **derived_tables(linked, disputed),
+            **vocabularies,
         }
+
+
+def derived_tables(observations: pd.DataFrame, disputed: set[str]) -> dict[str, pd.DataFrame]:
+    """The tables built from the observations: the sources' own, and one row per fact
+    (``disputed``: the statistics whose printings disagree)."""
+    return {
+        "tables": source_tables(observations),
+        "statistics": statistics.table(observations, disputed),
+    }
 
 
 KEY = ["source_id", "table_id", "category"]

@@ -8,6 +8,7 @@ import pandera.pandas as pa
 from schemas.ledger import LEDGER
 from schemas.observations import OBSERVATIONS
 from schemas.sources import SOURCES
+from schemas.statistics import STATISTICS
 from schemas.tables import PER_TABLE_1X, PER_TABLE_1X_PREFIX, TABLES
 from schemas.vocabularies import PLACES, PRODUCERS
 
@@ -18,6 +19,7 @@ SCHEMAS = {
     "tables": TABLES,
     "producers": PRODUCERS,
     "places": PLACES,
+    "statistics": STATISTICS,
 }
 
 # The version of these schemas, recorded in each release's manifest: a release without
@@ -30,7 +32,9 @@ REFERENCES = [
     ("observations", "source_id", "sources", "source_id"),
     ("observations", "producer_id", "producers", "producer_id"),
     ("observations", "place_id", "places", "place_id"),
+    ("observations", "statistic_id", "statistics", "statistic_id"),
     ("places", "parent_id", "places", "place_id"),
+    ("statistics", "statistic_id", "observations", "observation_id"),
     ("ledger", "source_id", "sources", "source_id"),
     ("ledger", "observation_id", "observations", "observation_id"),
 ]
@@ -62,6 +66,7 @@ __all__ = [
     "SCHEMAS",
     "SCHEMA_VERSION",
     "SOURCES",
+    "STATISTICS",
     "TABLES",
     "frame",
     "schema_for",

@@ -11,6 +11,8 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+# filled when the batches are assembled (csedata.statistics), not by extraction
+ASSEMBLED = ["statistic_id", "is_primary"]
 UNITS = ["count", "percent", "percent_change", "months", "years"]
 QUALIFIERS = ["exact", "approximate", "nearly", "at_least", "more_than", "less_than", "at_most"]
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -185,6 +187,12 @@ def _period_consistent(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
+def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
+    """A statistic's id is its primary observation's: is_primary exactly where they match."""
+    same = df["statistic_id"].astype(object).to_numpy() == df["observation_id"].astype(object)
+    return pd.Series(same.to_numpy() == df["is_primary"].to_numpy(dtype=bool), index=df.index)
+
+
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
     return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
@@ -300,6 +308,15 @@ OBSERVATIONS = pa.DataFrameSchema(
         "value_start": _offset("Start of the printed number in the raw text."),
         "value_end": _offset("End (exclusive) of the printed number."),
         "note": _text("A reviewer's remark on the statistic, if any.", nullable=True),
+        "statistic_id": _text(
+            "The fact this observation prints (see statistics.parquet): observations that "
+            "print the same fact, in one source or several, share it."
+        ),
+        "is_primary": pa.Column(
+            bool,
+            description="True for the one observation of each fact that gives the statistic "
+            "its value: the producer's own publication where the corpus has it.",
+        ),
     },
     checks=[
         pa.Check(
@@ -307,6 +324,12 @@ OBSERVATIONS = pa.DataFrameSchema(
             name="period_consistent",
             error="period_start/period_end do not fit period_kind (start after end, or a "
             "fiscal or calendar year on the wrong days)",
+            ignore_na=False,
+        ),
+        pa.Check(
+            _primary_names_its_statistic,
+            name="primary_names_its_statistic",
+            error="is_primary does not match statistic_id == observation_id",
             ignore_na=False,
         ),
         pa.Check(

@@ -64,6 +64,8 @@ def obs_row(
         "value_start": len(category) + 1,
         "value_end": len(quote),
         "note": None,
+        "statistic_id": f"{source_id}/{table_id}/{category}/{unit}",
+        "is_primary": True,
     }
 
 

@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount
+from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount, rederive
 
 import csedata
-from csedata import diff, parquet, pipeline, release, verify
+from csedata import diff, parquet, release, verify
 from csedata.errors import CsedataError
 from csedata.frames import plain
 from csedata.validation import Validated
@@ -34,7 +34,7 @@ Validate = Callable[[Frames], Validated]
 def _publish(root: Path, frames: Frames, validate: Validate) -> release.Outcome:
     """Validate and publish, with the sources' tables rebuilt from observations a test
     changed."""
-    frames["tables"] = pipeline.source_tables(frames["observations"])
+    rederive(frames)
     outcome = release.publish(root, validate(frames), None)
     assert verify.problems(outcome.path) == []
     return outcome
@@ -49,7 +49,12 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _add_observation(frames: Frames) -> str:
-    row = frames["observations"].iloc[[0]].assign(observation_id="test/added/one/percent")
+    new = "test/added/one/percent"
+    row = (
+        frames["observations"]
+        .iloc[[0]]
+        .assign(observation_id=new, statistic_id=new, is_primary=True)
+    )
     frames["observations"] = pd.concat([frames["observations"], row], ignore_index=True)
     return "test/added/one/percent"
 
@@ -237,7 +242,7 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Va
         "n": {"old": 241.0, "new": 242.0},
         "percent": {"old": 47.1, "new": 47.3},
     }
-    assert set(report["tables"]) == {"observations", "tables"}
+    assert set(report["tables"]) == {"observations", "statistics", "tables"}
 
     added = _add_observation(frames)
     minor = _publish(root, frames, validate)
