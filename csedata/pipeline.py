@@ -35,14 +35,12 @@ from csedata.report import Report
 from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
 from csedata.validation.relations import CROSS, weigh_all
 from csedata.vocabularies import load_vocabularies
-from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
-from schemas.observations import ASSEMBLED
+from schemas import LEDGER, SOURCES, TABLES, frame
+from schemas.observations import EXTRACTED
 
 # In every cache entry, even empty: no entry lacks it, as entries written by code that
 # did not write it have other keys (the code digest is part of the key: csedata.batches).
 DECLARATIONS = "declarations.json"
-# the observations as extraction stores them: the rest is filled in by assemble
-EXTRACTED = OBSERVATIONS.remove_columns(ASSEMBLED)
 # by source id, only the sources that declare something (most declare nothing)
 _DECLARED = TypeAdapter(dict[str, Declarations])
 

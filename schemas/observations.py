@@ -351,3 +351,13 @@ OBSERVATIONS = pa.DataFrameSchema(
     name="observations",
     description="One row per statistic in the sources, each with its exact quote and position.",
 )
+
+
+def _extracted() -> pa.DataFrameSchema:
+    schema = OBSERVATIONS.remove_columns(ASSEMBLED)
+    schema.checks = [c for c in schema.checks if c.name != "primary_names_its_statistic"]
+    return schema
+
+
+# the observations as extraction gives them, before assembly fills in ASSEMBLED
+EXTRACTED = _extracted()

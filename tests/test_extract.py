@@ -10,11 +10,11 @@ import pytest
 
 from csedata.errors import CsedataError
 from csedata.extract import Observation, extract
-from csedata.pipeline import EXTRACTED
 from csedata.registry import Source, load_registry, read_text
 from csedata.spec import Spec, load_spec
 from csedata.text import place
 from schemas import frame
+from schemas.observations import EXTRACTED
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_IDS = list(load_registry(ROOT))
