@@ -26,6 +26,7 @@ ARROW_TYPES = {
     "bool": pyarrow.bool_(),
     "datetime64[ns]": pyarrow.date32(),  # a day: held as a timestamp in pandas
     "Int64": pyarrow.int64(),  # an integer that may be missing
+    "object": pyarrow.list_(pyarrow.string()),  # a list of ids (observations.flags)
 }
 
 

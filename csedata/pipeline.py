@@ -33,6 +33,7 @@ from csedata.ledger import ledger
 from csedata.registry import Source, load_registry, read_text, select
 from csedata.report import Report
 from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
+from csedata.validation import flags
 from csedata.validation.relations import CROSS, weigh_all
 from csedata.vocabularies import load_vocabularies
 from schemas import LEDGER, SOURCES, TABLES, frame
@@ -128,7 +129,7 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
         outcomes = weigh_all(observations, same, [s.source_id for s in sources])
         linked, disputed = statistics.link(observations, found, vocabularies["producers"], outcomes)
         return {
-            "observations": linked,
+            "observations": linked.assign(flags=flags.empty(len(linked))),  # validation sets
             "sources": found,
             "ledger": ledger.result(),
             **derived_tables(linked, disputed),

@@ -19,6 +19,7 @@ TYPES = {
     "float64": "number",
     "bool": "boolean",
     "datetime64[ns]": "date",
+    "object": "any",  # a list: Table Schema's array is JSON text, Parquet's is a list
 }
 
 # pandera's built-in checks that Table Schema can state as constraints:

@@ -12,7 +12,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 # filled when the batches are assembled (csedata.statistics), not by extraction
-ASSEMBLED = ["statistic_id", "is_primary"]
+ASSEMBLED = ["statistic_id", "is_primary", "flags"]
 UNITS = ["count", "percent", "percent_change", "months", "years"]
 QUALIFIERS = ["exact", "approximate", "nearly", "at_least", "more_than", "less_than", "at_most"]
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -316,6 +316,12 @@ OBSERVATIONS = pa.DataFrameSchema(
             bool,
             description="True for the one observation of each fact that gives the statistic "
             "its value: the producer's own publication where the corpus has it.",
+        ),
+        "flags": pa.Column(
+            object,
+            description="The ids of the validation report's warnings that involve this "
+            "observation (a list; empty for an undisputed figure): a check's id, and for a "
+            "table check ':table_id/category'. See validation/report.json.",
         ),
     },
     checks=[

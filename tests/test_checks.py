@@ -66,6 +66,7 @@ def obs_row(
         "note": None,
         "statistic_id": f"{source_id}/{table_id}/{category}/{unit}",
         "is_primary": True,
+        "flags": (),
     }
 
 
