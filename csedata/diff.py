@@ -66,7 +66,8 @@ def _comparable(column: pa.ChunkedArray) -> np.ndarray:
     """The column's values as numpy compares them; a list (flags) as its items joined."""
     if pa.types.is_list(column.type):
         column = pc.binary_join(column, "\x1f")
-    return column.to_pandas().to_numpy()
+    values: np.ndarray = column.to_pandas().to_numpy()
+    return values
 
 
 def _row_changes(
