@@ -243,9 +243,14 @@ def summary(tables: dict[str, Any]) -> list[str]:
     return lines
 
 
-def changelog_entry(report: dict[str, Any], created: str, sources: list[str]) -> str:
-    """One CHANGELOG.md section for the release a diff report (diff.json) describes."""
+def changelog_entry(
+    report: dict[str, Any], created: str, sources: list[str], notes: str | None = None
+) -> str:
+    """One CHANGELOG.md section for the release a diff report (diff.json) describes;
+    ``notes``, the maintainers' prose for this version, come first."""
     head = f"## {report['to']} ({created[:10]})"
+    if notes:
+        head += "\n\n" + notes.strip()
     if report["from"] is None:
         rows = report["tables"]["observations"]["rows"]
         ids = ", ".join(f"`{s}`" for s in sources)

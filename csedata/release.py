@@ -43,6 +43,9 @@ from schemas.describe import data_dictionary
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
 STAGING = ".staging-"
 DIFF, CHANGELOG, DICTIONARY = "diff.json", "CHANGELOG.md", "data-dictionary.md"
+# flows/release-notes/<version>.md: prose for that version's CHANGELOG entry (what
+# changed and how to migrate), above the list of differences the diff gives
+NOTES = Path("flows") / "release-notes"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ def _changelog(processed: Path, previous: str | None, entry: str) -> str:
     return head + entry + ("\n" + older if older else "")
 
 
+def _notes(root: Path, version: str) -> str | None:
+    path = root / NOTES / f"{version}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
 def _inventory(release: Path) -> dict[str, dict[str, object]]:
     """Every file but the manifest: sha256, bytes, and rows for tables."""
     files: dict[str, dict[str, object]] = {}
@@ -148,7 +156,11 @@ def _write_release(
     texts = {
         DIFF: _json(report),
         CHANGELOG: _changelog(
-            processed, previous, diff.changelog_entry(report, created, list(sources["source_id"]))
+            processed,
+            previous,
+            diff.changelog_entry(
+                report, created, list(sources["source_id"]), _notes(build.root, version)
+            ),
         ),
         DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
         datapackage.FILE: _json(package),

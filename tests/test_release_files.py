@@ -172,6 +172,17 @@ def test_frictionless_rejects_a_table_that_breaks_its_schema(
     assert errors and all(e == ["constraint-error", "unit"] for e in errors)
 
 
+def test_release_notes_open_the_changelog_entry(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    notes = tmp_path / "flows" / "release-notes" / "1.0.0.md"
+    notes.parent.mkdir(parents=True)
+    notes.write_text("How to migrate: nothing to do.\n")
+    changelog = (_publish(tmp_path, frames, validate).path / "CHANGELOG.md").read_text()
+    assert changelog.startswith("# Changelog\n\n## 1.0.0 (")
+    assert "\n\nHow to migrate: nothing to do.\n\nFirst release: " in changelog
+
+
 def test_frictionless_checks_the_foreign_keys(
     tmp_path: Path, frames: Frames, validate: Validate
 ) -> None:
