@@ -29,7 +29,7 @@ from csedata.spec import SPEC_DIR
 from csedata.text import slug
 
 REPO = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 2  # bump when the output changes, so stale corpora are rebuilt
+GENERATOR_VERSION = 3  # bump when the output changes, so stale corpora are rebuilt
 
 AGENCIES = [
     ("Federal Sentencing Office", "US federal", "primary_statistics"),
@@ -49,6 +49,15 @@ PRODUCER_KINDS = {
     "City Police Department": "police_department",
     "Metro News Desk": "unknown",
     "Child Safety Coalition": "nonprofit",
+}
+MEASURES = {  # measure id -> (unit, definition)
+    "offenders-sentenced": ("count", "Number of offenders sentenced."),
+    "share-of-offenders": ("percent", "Share of the offenders in the universe."),
+    "change-in-offenders-sentenced": ("percent_change", "Change in offenders sentenced."),
+    "sentence-months": ("months", "Length of the sentences imposed, in months."),
+    "average-sentence-months": ("months", "Average length of the sentences, in months."),
+    "reports-received": ("count", "Number of reports received."),
+    "task-forces": ("count", "Number of task forces."),
 }
 PLACES = {  # jurisdiction -> (level, parent jurisdiction)
     "US federal": ("country", None),
@@ -236,14 +245,14 @@ def _prose(doc: Document, rng: random.Random) -> None:
         f"up to {n} months",
         "sentences",
         "In the gravest cases, ",
-        measure="sentence length",
+        measure="sentence-months",
     )
     n = rng.randint(60, 400)
     say(
         f"The average sentence was {n} months",
         f"{n} months",
         "The average sentence",
-        measure="average sentence length",
+        measure="average-sentence-months",
     )
     ratio, _ = rng.choice(RATIOS)
     say(
@@ -272,14 +281,14 @@ def _prose(doc: Document, rng: random.Random) -> None:
         f"The tipline received {m} million reports",
         f"{m} million",
         "The tipline received",
-        measure="reports received",
+        measure="reports-received",
     )
     n, word = rng.choice(list(WORD_COUNTS.items()))
     say(
         f"{word.capitalize()} task forces submitted data",
         word.capitalize(),
         "task forces submitted data",
-        measure="task forces",
+        measure="task-forces",
     )
     rng.shuffle(sentences)
     doc.lines += [" ".join(sentences[:6]), "", " ".join(sentences[6:]), ""]
@@ -325,7 +334,11 @@ def _spec(doc: Document) -> dict[str, Any]:
         "defaults": {
             "producer": slug(doc.publisher),
             "place": slug(doc.jurisdiction),
-            "measure": f"offenders in {doc.jurisdiction} reports",
+            "measure": {
+                "count": "offenders-sentenced",
+                "percent": "share-of-offenders",
+                "percent_change": "change-in-offenders-sentenced",
+            },
             "universe": f"offenders sentenced in FY{doc.year - 1}",
             "period": f"FY{doc.year - 1}",
         },
@@ -376,6 +389,11 @@ def _vocabularies(root: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "producers.yaml").write_text(_dump({"producers": producers}), encoding="utf-8")
     (folder / "places.yaml").write_text(_dump({"places": places}), encoding="utf-8")
+    measures = [
+        {"measure_id": measure, "unit": unit, "definition": definition}
+        for measure, (unit, definition) in MEASURES.items()
+    ]
+    (folder / "measures.yaml").write_text(_dump({"measures": measures}), encoding="utf-8")
 
 
 def generate(root: Path, documents: int, seed: int = 7) -> Path:

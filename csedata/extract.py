@@ -106,6 +106,11 @@ class _Builder:
         if reading.unit.startswith("percent") and not context["universe"]:
             raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
         period = periods.parse(context["period"])  # the spec's model has read it once
+        measure = context["measure"]
+        if isinstance(measure, dict):  # one measure per unit
+            if reading.unit not in measure:
+                raise CsedataError(f"{self.where}: {entry}", f"no measure for {reading.unit}")
+            measure = measure[reading.unit]
         return {
             "observation_id": f"{self.source.source_id}/{table_id}/{key}/{reading.unit}",
             "source_id": self.source.source_id,
@@ -115,7 +120,7 @@ class _Builder:
             "title": title,
             "category": category,
             "parent_category": parent,
-            "measure": context["measure"],
+            "measure": measure,
             "value": reading.value,
             "unit": reading.unit,
             "qualifier": reading.qualifier,

@@ -43,10 +43,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MeasureId = Annotated[str, Field(pattern=SLUG)]
+
+
 class Context(_Strict):
     """What a statistic is about; set per table or figure, defaults per spec."""
 
-    measure: str | None = None
+    # an id in flows/vocabularies/measures.yaml, or one per unit (a table's N and %)
+    measure: MeasureId | dict[UNIT, MeasureId] | None = None
     universe: str | None = None
     period: str | None = None  # read by csedata.periods: a wording it does not know fails here
     jurisdiction: str | None = None

@@ -10,7 +10,7 @@ from schemas.observations import OBSERVATIONS
 from schemas.sources import SOURCES
 from schemas.statistics import STATISTICS
 from schemas.tables import PER_TABLE_1X, PER_TABLE_1X_PREFIX, TABLES
-from schemas.vocabularies import PLACES, PRODUCERS
+from schemas.vocabularies import MEASURES, PLACES, PRODUCERS
 
 SCHEMAS = {
     "observations": OBSERVATIONS,
@@ -19,6 +19,7 @@ SCHEMAS = {
     "tables": TABLES,
     "producers": PRODUCERS,
     "places": PLACES,
+    "measures": MEASURES,
     "statistics": STATISTICS,
 }
 
@@ -32,6 +33,7 @@ REFERENCES = [
     ("observations", "source_id", "sources", "source_id"),
     ("observations", "producer_id", "producers", "producer_id"),
     ("observations", "place_id", "places", "place_id"),
+    ("observations", "measure", "measures", "measure_id"),
     ("observations", "statistic_id", "statistics", "statistic_id"),
     ("places", "parent_id", "places", "place_id"),
     ("statistics", "statistic_id", "observations", "observation_id"),
@@ -59,6 +61,7 @@ def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFram
 
 __all__ = [
     "LEDGER",
+    "MEASURES",
     "OBSERVATIONS",
     "PLACES",
     "PRODUCERS",

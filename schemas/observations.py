@@ -240,7 +240,11 @@ OBSERVATIONS = pa.DataFrameSchema(
             "Category this row is a part of (hierarchy); 'total' for a table's top rows.",
             nullable=True,
         ),
-        "measure": _text("What is counted or measured, in plain words."),
+        "measure": _text(
+            "The quantity, by id (see measures.parquet: its definition and unit); who or "
+            "what is counted is in universe, category and title.",
+            checks=_str_matches(SLUG),
+        ),
         "value": pa.Column(
             float,
             pa.Check(

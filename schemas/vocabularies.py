@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from schemas.observations import SLUG
+from schemas.observations import SLUG, UNITS
 
 # who measures: the organisation that counted, not the document that printed the count
 PRODUCER_KINDS = [
@@ -59,6 +59,18 @@ PRODUCERS = pa.DataFrameSchema(
     name="producers",
     description="The organisations that measured the statistics (not the documents that "
     "printed them: see sources.parquet).",
+)
+
+MEASURES = pa.DataFrameSchema(
+    {
+        "measure_id": _id("Stable id of the quantity (observations.measure)."),
+        "definition": _text("What is measured, in words."),
+        "unit": _choice("The unit every observation of it is in", UNITS),
+    },
+    strict=True,
+    ordered=True,
+    name="measures",
+    description="The quantities observations measure, each with its definition and unit.",
 )
 
 PLACES = pa.DataFrameSchema(

@@ -141,6 +141,7 @@ def test_declarations_reach_the_report_from_the_extraction_cache(
     assert sorted(parsed) == [
         "_cross_source.yaml",
         "_cross_source.yaml",
+        "measures.yaml",
         "places.yaml",
         "producers.yaml",
         "sources.yaml",

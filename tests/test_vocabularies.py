@@ -92,3 +92,28 @@ def test_validation_refuses_an_id_outside_the_vocabulary(
     frames[table] = changed
     with pytest.raises(CsedataError, match=message):
         validate(frames)
+
+
+def test_an_unknown_measure_in_a_spec_is_one_line(project: Path) -> None:
+    spec = project / "flows" / "specs" / "minneapolis-2013-trafficking.yaml"
+    text = spec.read_text()
+    spec.write_text(text.replace("measure: juveniles-rescued\n", "measure: rescues\n", 1))
+    with pytest.raises(CsedataError) as exc:
+        pipeline.extract_batch(project, list(load_registry(project).values()))
+    assert str(exc.value) == (
+        "flows/specs/minneapolis-2013-trafficking.yaml: figures (juvenile-females-rescued): "
+        "measure 'rescues' is not in flows/vocabularies/measures.yaml"
+    )
+
+
+def test_an_observation_is_in_its_measures_unit(
+    frames: dict[str, pd.DataFrame],
+    validate: Callable[[dict[str, pd.DataFrame]], object],
+) -> None:
+    measures = frames["measures"].copy()
+    measures.loc[measures["measure_id"] == "share-of-cases", "unit"] = "count"
+    frames["measures"] = measures
+    with pytest.raises(
+        CsedataError, match="unit is its measure's unit: 'share-of-cases in percent'"
+    ):
+        validate(frames)

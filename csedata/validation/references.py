@@ -20,6 +20,17 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
         for name, column, target, key in REFERENCES
         if name in frames and target in frames
     ]
+    if "measures" in frames:  # an observation's unit is its measure's (each pair once)
+        used = frames["observations"][["measure", "unit"]].drop_duplicates().astype(str)
+        known = frames["measures"][["measure_id", "unit"]].astype(str)
+        pairs.append(
+            (
+                "observations",
+                (used["measure"] + " in " + used["unit"]).rename("unit"),
+                known["measure_id"] + " in " + known["unit"],
+                "unit is its measure's unit",
+            )
+        )
     results = []
     for name, refs, targets, description in pairs:
         missing = refs[absent(refs, targets)]  # a null refers to nothing
