@@ -387,7 +387,7 @@ def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: V
     ).fetchall()
     assert (n, total) == (len(obs), obs.loc[obs["unit"] == "count", "value"].sum())
 
-    with pytest.raises(CsedataError, match="no table 'nope'; tables: ledger, observations"):
+    with pytest.raises(CsedataError, match="no table 'nope'; tables: ledger, measures, observations"):
         csedata.load(table="nope", root=root)
     with pytest.raises(CsedataError, match=r"9\.9\.9: no such release"):
         csedata.load("9.9.9", root=root)
