@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,15 @@ def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str
     return paths
 
 
+def _day(value: object) -> str:
+    """A day in diff.json (a row's period_start) as ISO text; nothing else is converted."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _json(data: object) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=_day) + "\n"
 
 
 def _changelog(processed: Path, previous: str | None, entry: str) -> str:

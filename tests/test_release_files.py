@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from collections.abc import Callable
 from pathlib import Path
 
@@ -321,6 +322,15 @@ def test_change_levels_of_columns(tmp_path: Path, change: object, level: str | N
     assert diff.change_level(tables) == level
 
 
+def test_days_in_json_are_iso_text() -> None:
+    """A row of diff.json may hold a period's days (datetime.date from Arrow)."""
+    assert (
+        release._json({"period_end": date(2019, 9, 30)}) == '{\n  "period_end": "2019-09-30"\n}\n'
+    )
+    with pytest.raises(TypeError, match="set is not JSON serializable"):
+        release._json({"x": {1}})
+
+
 def test_next_version() -> None:
     assert diff.next_version(None, "minor") == "1.0.0"
     assert diff.next_version("1.4.2", "patch") == "1.4.3"
@@ -387,7 +397,9 @@ def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: V
     ).fetchall()
     assert (n, total) == (len(obs), obs.loc[obs["unit"] == "count", "value"].sum())
 
-    with pytest.raises(CsedataError, match="no table 'nope'; tables: ledger, measures, observations"):
+    with pytest.raises(
+        CsedataError, match="no table 'nope'; tables: ledger, measures, observations"
+    ):
         csedata.load(table="nope", root=root)
     with pytest.raises(CsedataError, match=r"9\.9\.9: no such release"):
         csedata.load("9.9.9", root=root)
