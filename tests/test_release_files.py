@@ -7,8 +7,8 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
