@@ -89,6 +89,7 @@ class _Builder:
         self,
         *,
         table_id: str,
+        table_title: str | None,
         key: str,
         category: str,
         label: str,
@@ -115,6 +116,7 @@ class _Builder:
             "observation_id": f"{self.source.source_id}/{table_id}/{key}/{reading.unit}",
             "source_id": self.source.source_id,
             "table_id": table_id,
+            "table_title": table_title,
             "form": form,
             "label": label,
             "title": title,
@@ -204,6 +206,7 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                 )
             yield b.row(
                 table_id=table.table_id,
+                table_title=table.title,
                 key=category,
                 category=category,
                 label=label,
@@ -244,6 +247,7 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
             reading = Reading(-reading.value, reading.unit, reading.qualifier)
     return b.row(
         table_id=fig.table_id,
+        table_title=None,
         key=fig.id,
         category=fig.category_slug,
         label=fig.label,

@@ -153,7 +153,7 @@ def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
     """The sources' tables in their printed shape: label, n, percent per row, in one frame,
     each row numbered in its table's printed order (the observations keep the spec's)."""
     tables = observations[observations["form"] == "table"]
-    columns = [*KEY, "label", "title", "parent_category", "multi_response"]
+    columns = [*KEY, "table_title", "label", "title", "parent_category", "multi_response"]
     rows = tables.drop_duplicates(KEY)[columns]
     rows["row"] = rows.groupby(["source_id", "table_id"], observed=True).cumcount() + 1
     rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")

@@ -213,6 +213,11 @@ OBSERVATIONS = pa.DataFrameSchema(
         "table_id": _text(
             "The table or group of figures within the source.", checks=_str_matches(SLUG)
         ),
+        "table_title": _text(
+            "The title of the printed table a table row is in, verbatim (null for a figure "
+            "in prose).",
+            nullable=True,
+        ),
         "form": _text(
             "Where the number was printed: 'table' (a tab-separated table) or 'prose'.",
             checks=_isin(["table", "prose"]),

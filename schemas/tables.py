@@ -18,6 +18,7 @@ TABLES = pa.DataFrameSchema(
         "table_id": pa.Column(
             str, description="The table within the source, as in observations.parquet."
         ),
+        "table_title": pa.Column(str, description="The table's title as printed, verbatim."),
         "row": pa.Column(
             "int64",
             pa.Check.ge(1),
@@ -64,7 +65,7 @@ TABLES = pa.DataFrameSchema(
 
 
 def _per_table() -> pa.DataFrameSchema:
-    schema = TABLES.remove_columns(["source_id", "table_id", "row", "title"])
+    schema = TABLES.remove_columns(["source_id", "table_id", "table_title", "row", "title"])
     schema = schema.update_column("category", unique=True).update_column("n", dtype=float)
     schema.unique, schema.name = None, "source_table"
     return schema

@@ -39,6 +39,7 @@ def obs_row(
         "observation_id": f"{source_id}/{table_id}/{category}/{unit}",
         "source_id": source_id,
         "table_id": table_id,
+        "table_title": None,
         "form": form,
         "label": category,
         "title": "T",

@@ -79,6 +79,10 @@ def test_cookbook_answers(folder: Path, library: str) -> None:
     ]
     assert e["n"].tolist()[:2] == [512, 241]
     assert len(e) == 7
+    tables = pd.read_parquet(folder / "tables.parquet")
+    printed = tables[tables["table_id"] == "method-of-production"]
+    assert set(printed["table_title"]) == {"Method of Production"}
+    assert printed["row"].tolist() == list(range(1, 8))
     assert got["f"]["statistic_id"].tolist() == [
         "ussc-2021-production/overview/prepubescent-victims/percent"
     ]
