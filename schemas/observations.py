@@ -189,8 +189,9 @@ def _period_consistent(df: pd.DataFrame) -> pd.Series:
 
 def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
     """A statistic's id is its primary observation's: is_primary exactly where they match."""
-    same = df["statistic_id"].astype(object).to_numpy() == df["observation_id"].astype(object)
-    return pd.Series(same.to_numpy() == df["is_primary"].to_numpy(dtype=bool), index=df.index)
+    same = pc.equal(_arrow(df["statistic_id"]), _arrow(df["observation_id"]))
+    named = same.fill_null(False).to_numpy(zero_copy_only=False)
+    return pd.Series(named == df["is_primary"].to_numpy(dtype=bool), index=df.index)
 
 
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
