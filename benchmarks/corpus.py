@@ -30,7 +30,7 @@ from csedata.spec import SPEC_DIR
 from csedata.text import slug
 
 REPO = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 1  # bump when the output changes, so stale corpora are rebuilt
+GENERATOR_VERSION = 3  # bump when the output changes, so stale corpora are rebuilt
 
 AGENCIES = [
     ("Federal Sentencing Office", "US federal", "primary_statistics"),
@@ -41,6 +41,32 @@ AGENCIES = [
     ("Metro News Desk", "Minnesota", "news"),
     ("Child Safety Coalition", "US federal", "advocacy"),
 ]
+# the vocabularies of the synthetic corpus: each publisher measured its own figures
+PRODUCER_KINDS = {
+    "Federal Sentencing Office": "federal_agency",
+    "State Crime Statistics Bureau": "federal_agency",
+    "Regional Task Force Program": "task_force",
+    "County Attorney's Office": "city_government",
+    "City Police Department": "police_department",
+    "Metro News Desk": "unknown",
+    "Child Safety Coalition": "nonprofit",
+}
+MEASURES = {  # measure id -> (unit, definition)
+    "offenders-sentenced": ("count", "Number of offenders sentenced."),
+    "share-of-offenders": ("percent", "Share of the offenders in the universe."),
+    "change-in-offenders-sentenced": ("percent_change", "Change in offenders sentenced."),
+    "sentence-months": ("months", "Length of the sentences imposed, in months."),
+    "average-sentence-months": ("months", "Average length of the sentences, in months."),
+    "reports-received": ("count", "Number of reports received."),
+    "task-forces": ("count", "Number of task forces."),
+}
+PLACES = {  # jurisdiction -> (level, parent jurisdiction)
+    "US federal": ("country", None),
+    "Minnesota": ("state", "US federal"),
+    "Upper Midwest": ("region", "US federal"),
+    "Hennepin County": ("county", "Minnesota"),
+    "Minneapolis": ("city", "Hennepin County"),
+}
 TOPICS = [
     "Production Offenses",
     "Non-Production Offenses",
@@ -150,9 +176,14 @@ def _table(doc: Document, rng: random.Random, index: int, title: str, named: lis
             "columns": {"N": "count", "%": "percent"},
             "total": total_label,
             "responses": "multi" if multi else "exclusive",
+            "row_titles": {label: _title(label) for label in [total_label, *(r for r, _ in rows)]},
             **({"parents": parents} if parents else {}),
         }
     )
+
+
+def _title(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _figure(doc: Document, quote: str, value: str, label: str, **extra: Any) -> None:
@@ -163,6 +194,7 @@ def _figure(doc: Document, quote: str, value: str, label: str, **extra: Any) -> 
             "quote": quote,
             "value": value,
             "label": label,
+            "title": _title(label),
             **extra,
         }
     )
@@ -225,14 +257,14 @@ def _qualified(say: Say, rng: random.Random, noun: str, y: int) -> None:
         f"up to {n} months",
         "sentences",
         "In the gravest cases, ",
-        measure="sentence length",
+        measure="sentence-months",
     )
     n = rng.randint(60, 400)
     say(
         f"The average sentence was {n} months",
         f"{n} months",
         "The average sentence",
-        measure="average sentence length",
+        measure="average-sentence-months",
     )
 
 
@@ -265,14 +297,14 @@ def _worded(say: Say, rng: random.Random, noun: str, y: int) -> None:
         f"The tipline received {m} million reports",
         f"{m} million",
         "The tipline received",
-        measure="reports received",
+        measure="reports-received",
     )
     _, word = rng.choice(list(WORD_COUNTS.items()))
     say(
         f"{word.capitalize()} task forces submitted data",
         word.capitalize(),
         "task forces submitted data",
-        measure="task forces",
+        measure="task-forces",
     )
 
 
@@ -314,7 +346,13 @@ def _spec(doc: Document) -> dict[str, Any]:
     return {
         "source_id": doc.source_id,
         "defaults": {
-            "measure": f"offenders in {doc.jurisdiction} reports",
+            "producer": slug(doc.publisher),
+            "place": slug(doc.jurisdiction),
+            "measure": {
+                "count": "offenders-sentenced",
+                "percent": "share-of-offenders",
+                "percent_change": "change-in-offenders-sentenced",
+            },
             "universe": f"offenders sentenced in FY{doc.year - 1}",
             "period": f"FY{doc.year - 1}",
         },
@@ -346,6 +384,33 @@ def _dump(data: Any) -> str:
     return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
+def _vocabularies(root: Path) -> None:
+    producers = [
+        {"producer_id": slug(name), "name": name, "kind": kind, "url": None}
+        for name, kind in PRODUCER_KINDS.items()
+    ]
+    places = [
+        {
+            "place_id": slug(name),
+            "name": name,
+            "level": level,
+            "parent_id": slug(parent) if parent else None,
+            "iso_3166": None,
+            "fips": None,
+        }
+        for name, (level, parent) in PLACES.items()
+    ]
+    folder = root / "flows" / "vocabularies"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "producers.yaml").write_text(_dump({"producers": producers}), encoding="utf-8")
+    (folder / "places.yaml").write_text(_dump({"places": places}), encoding="utf-8")
+    measures = [
+        {"measure_id": measure, "unit": unit, "definition": definition}
+        for measure, (unit, definition) in MEASURES.items()
+    ]
+    (folder / "measures.yaml").write_text(_dump({"measures": measures}), encoding="utf-8")
+
+
 def generate(root: Path, documents: int, seed: int = 7) -> Path:
     """Write a project folder with ``documents`` synthetic sources; reuse a complete one."""
     stamp = json.dumps({"generator": GENERATOR_VERSION, "documents": documents, "seed": seed})
@@ -365,5 +430,6 @@ def generate(root: Path, documents: int, seed: int = 7) -> Path:
         (root / SPEC_DIR / f"{doc.source_id}.yaml").write_text(_dump(_spec(doc)), encoding="utf-8")
         entries.append(_entry(doc, data))
     (root / REGISTRY).write_text(_dump({"sources": entries}), encoding="utf-8")
+    _vocabularies(root)
     marker.write_text(stamp)
     return root

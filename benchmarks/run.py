@@ -160,6 +160,7 @@ def bench_floor(workdir: Path, repeats: int = 3) -> tuple[float, float]:
             project = Path(tmp) / "project"
             shutil.copytree(REPO / "raw", project / "raw")
             shutil.copytree(REPO / "flows" / "specs", project / "flows" / "specs")
+            shutil.copytree(REPO / "flows" / "vocabularies", project / "flows" / "vocabularies")
             shutil.copy(REPO / "uv.lock", project / "uv.lock")
             bare_env = _env(Path(tmp) / "home-bare", BATCH_SIZE)
             real_env = _env(Path(tmp) / "home-real", BATCH_SIZE)

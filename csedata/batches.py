@@ -14,6 +14,7 @@ from pathlib import Path
 from csedata.codedigest import code_digest
 from csedata.registry import Source
 from csedata.spec import SPEC_DIR, spec_path
+from csedata.vocabularies import file_bytes
 
 BATCH_SIZE = 250
 CACHE = Path(".cache") / "extract"
@@ -49,9 +50,10 @@ def _patterns_bytes(root: Path) -> bytes:
 
 
 def cache_key(root: Path, sources: list[Source]) -> str:
-    """Content key of a batch: registry entries, specs, shared patterns and code."""
+    """Content key of a batch: registry entries, specs, shared patterns, vocabularies
+    (extraction checks the ids specs name) and code."""
     h = hashlib.sha256()
-    h.update(code_digest().encode() + _patterns_bytes(root))
+    h.update(code_digest().encode() + _patterns_bytes(root) + file_bytes(root))
     for source in sources:
         path = spec_path(root, source.source_id)
         h.update(source.model_dump_json().encode())

@@ -16,7 +16,7 @@ CODE_DIRS = tuple(
     Path(__file__).resolve().parent.parent / package for package in ("csedata", "schemas", "flows")
 )
 # folders whose files are hashed elsewhere (specs) or derived from the modules (bytecode)
-NOT_CODE = frozenset({"specs", "__pycache__"})
+NOT_CODE = frozenset({"specs", "vocabularies", "release-notes", "__pycache__"})  # data, prose
 
 
 @functools.cache

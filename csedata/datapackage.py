@@ -15,7 +15,7 @@ import pandas as pd
 
 from csedata import store
 from schemas import schema_for
-from schemas.describe import table_schema
+from schemas.describe import foreign_keys, table_schema
 
 FILE = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"  # Data Package v2
@@ -51,9 +51,12 @@ def _source(row: Any) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if v is not None}
 
 
-def _resource(release: Path, name: str, path: Path) -> dict[str, Any]:
+def _resource(release: Path, name: str, path: Path, names: set[str]) -> dict[str, Any]:
     schema = schema_for(name)
     data = path.read_bytes()
+    described = table_schema(schema)
+    if keys := foreign_keys(name, names):
+        described["foreignKeys"] = keys
     return {
         "name": name,
         "path": path.relative_to(release).as_posix(),
@@ -61,7 +64,7 @@ def _resource(release: Path, name: str, path: Path) -> dict[str, Any]:
         "mediatype": MEDIATYPE,
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "description": schema.description,
-        "schema": table_schema(schema),
+        "schema": described,
     }
 
 
@@ -78,7 +81,9 @@ def descriptor(
         "created": created,
         "licenses": LICENSES,
         "sources": [_source(row) for row in sources.itertuples(index=False)],
-        "resources": [_resource(release, name, path) for name, path in sorted(tables.items())],
+        "resources": [
+            _resource(release, name, path, set(tables)) for name, path in sorted(tables.items())
+        ],
     }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csedata import parquet
 from schemas import schema_for
@@ -61,6 +62,14 @@ def _positions(pairs: pd.DataFrame, side: str, which: str) -> np.ndarray:
     return pairs.loc[pairs["_merge"] == which, side].astype("int64").to_numpy()
 
 
+def _comparable(column: pa.ChunkedArray) -> np.ndarray:
+    """The column's values as numpy compares them; a list (flags) as its items joined."""
+    if pa.types.is_list(column.type):
+        column = pc.binary_join(column, "\x1f")
+    values: np.ndarray = column.to_pandas().to_numpy()
+    return values
+
+
 def _row_changes(
     old: pa.Table, new: pa.Table, key: list[str], columns: list[str]
 ) -> dict[str, list[Any]]:
@@ -86,8 +95,7 @@ def _row_changes(
     values = [c for c in columns if c not in key]
     differs = np.zeros((len(at_old), len(values)), dtype=bool)
     for i, c in enumerate(values):  # a column at a time: memory for two columns, not two tables
-        x = old.column(c).take(at_old).to_pandas().to_numpy()
-        y = new.column(c).take(at_new).to_pandas().to_numpy()
+        x, y = _comparable(old.column(c).take(at_old)), _comparable(new.column(c).take(at_new))
         differs[:, i] = ~((x == y) | (pd.isna(x) & pd.isna(y)))
     hit = differs.any(axis=1)
     before = old.take(at_old[hit]).to_pylist()
@@ -235,9 +243,14 @@ def summary(tables: dict[str, Any]) -> list[str]:
     return lines
 
 
-def changelog_entry(report: dict[str, Any], created: str, sources: list[str]) -> str:
-    """One CHANGELOG.md section for the release a diff report (diff.json) describes."""
+def changelog_entry(
+    report: dict[str, Any], created: str, sources: list[str], notes: str | None = None
+) -> str:
+    """One CHANGELOG.md section for the release a diff report (diff.json) describes;
+    ``notes``, the maintainers' prose for this version, come first."""
     head = f"## {report['to']} ({created[:10]})"
+    if notes:
+        head += "\n\n" + notes.strip()
     if report["from"] is None:
         rows = report["tables"]["observations"]["rows"]
         ids = ", ".join(f"`{s}`" for s in sources)

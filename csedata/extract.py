@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from csedata import periods
 from csedata.errors import CsedataError
 from csedata.numbers import NumberError, Reading, read_number
 from csedata.registry import Source
@@ -79,19 +80,25 @@ class _Builder:
         # a key the entry sets, even to null, wins over the spec's defaults
         merged = {
             key: getattr(own if key in own.model_fields_set else self.spec.defaults, key)
-            for key in ("measure", "universe", "period", "jurisdiction")
+            for key in ("measure", "universe", "period", "jurisdiction", "producer", "place")
         }
         merged["jurisdiction"] = merged["jurisdiction"] or self.source.jurisdiction
-        if not merged["measure"]:
-            raise CsedataError(f"{self.where}: {entry}", "no measure (set it here or in defaults)")
+        for key in ("measure", "producer", "place"):
+            if not merged[key]:
+                raise CsedataError(
+                    f"{self.where}: {entry}", f"no {key} (set it here or in defaults)"
+                )
         return merged
 
     def row(
         self,
         *,
         table_id: str,
+        table_title: str | None,
+        key: str,
         category: str,
         label: str,
+        title: str,
         parent: str | None,
         reading: Reading,
         context: dict[str, Any],
@@ -104,21 +111,34 @@ class _Builder:
     ) -> Observation:
         if reading.unit.startswith("percent") and not context["universe"]:
             raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
+        period = periods.parse(context["period"])  # the spec's model has read it once
+        measure = context["measure"]
+        if isinstance(measure, dict):  # one measure per unit
+            if reading.unit not in measure:
+                raise CsedataError(f"{self.where}: {entry}", f"no measure for {reading.unit}")
+            measure = measure[reading.unit]
         return {
-            "observation_id": f"{self.source.source_id}/{table_id}/{category}/{reading.unit}",
+            "observation_id": f"{self.source.source_id}/{table_id}/{key}/{reading.unit}",
             "source_id": self.source.source_id,
             "table_id": table_id,
+            "table_title": table_title,
             "form": form,
             "label": label,
+            "title": title,
             "category": category,
             "parent_category": parent,
-            "measure": context["measure"],
+            "measure": measure,
             "value": reading.value,
             "unit": reading.unit,
             "qualifier": reading.qualifier,
             "universe": context["universe"],
             "period": context["period"],
+            "period_kind": period.kind,
+            "period_start": period.start,
+            "period_end": period.end,
             "jurisdiction": context["jurisdiction"],
+            "producer_id": context["producer"],
+            "place_id": context["place"],
             "multi_response": multi_response,
             "quote": self.text[quote[0] : quote[1]],
             "char_start": quote[0],
@@ -168,10 +188,13 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             break
         rows.append(line)
     labels = [ln.text.split("\t")[0].strip() for ln in rows]
-    for pair in table.parents.items():
+    for pair in [*table.parents.items(), *((n, n) for n in table.row_titles)]:
         for name in pair:
             if name not in labels:
-                raise CsedataError(where, f"row {name!r} named in parents is not in the table")
+                raise CsedataError(where, f"row {name!r} named in the spec is not in the table")
+    untitled = [label for label in labels if label not in table.row_titles]
+    if untitled:
+        raise CsedataError(where, f"row {untitled[0]!r} has no title in row_titles")
     if table.total not in labels:
         raise CsedataError(where, f"total row {table.total!r} is not in the table")
     context = b.context(table, entry)
@@ -203,8 +226,11 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                 )
             yield b.row(
                 table_id=table.table_id,
+                table_title=table.title,
+                key=category,
                 category=category,
                 label=label,
+                title=table.row_titles[label],
                 parent=parent,
                 reading=reading,
                 context=context,
@@ -240,8 +266,11 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
             reading = Reading(-reading.value, reading.unit, reading.qualifier)
     return b.row(
         table_id=fig.table_id,
-        category=fig.id,
+        table_title=None,
+        key=fig.id,
+        category=fig.category_slug,
         label=fig.label,
+        title=fig.title,
         parent=fig.parent,
         reading=reading,
         context=b.context(fig, entry),

@@ -61,7 +61,7 @@ def from_arrow(table: pa.Table) -> pd.DataFrame:
     for name in table.column_names:
         column = table.column(name)
         if not pa.types.is_string(column.type):
-            columns[name] = column.to_pandas()
+            columns[name] = column.to_pandas(date_as_object=False)  # a day as datetime64
         else:
             held = _categorical(column)
             columns[name] = held if held is not None else _arrow_strings(column)

@@ -27,6 +27,9 @@ ARROW_TYPES = {
     "int64": pyarrow.int64(),
     "float64": pyarrow.float64(),
     "bool": pyarrow.bool_(),
+    "datetime64[ns]": pyarrow.date32(),  # a day: held as a timestamp in pandas
+    "Int64": pyarrow.int64(),  # an integer that may be missing
+    "object": pyarrow.list_(pyarrow.string()),  # a list of ids (observations.flags)
 }
 
 
@@ -40,7 +43,8 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
         if column is None:
             fields.append(field)
             continue
-        typed = field.with_type(ARROW_TYPES[str(column.dtype)])
+        # a column the schema requires is non-nullable in the file too
+        typed = field.with_type(ARROW_TYPES[str(column.dtype)]).with_nullable(column.nullable)
         description = column.description
         fields.append(typed.with_metadata({"description": description}) if description else typed)
     metadata = dict(table.schema.metadata or {})
@@ -88,7 +92,9 @@ def read_schema(path: Path) -> pyarrow.Schema:
 
 
 def read_frame(path: Path) -> pd.DataFrame:
-    return _readable(pd.read_parquet, path)
+    """A released table as the schemas hold it (a day as datetime64, not a Python date)."""
+    frame: pd.DataFrame = _readable(pq.read_table, path).to_pandas(date_as_object=False)
+    return frame
 
 
 def num_rows(path: Path) -> int:

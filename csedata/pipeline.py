@@ -26,15 +26,19 @@ import pyarrow
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet, privacy, validation
+from csedata import frames, parquet, privacy, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.prepare.dispatch import prepare
 from csedata.registry import Source, load_registry, select
 from csedata.report import Report
-from csedata.spec import Declarations, load_patterns, load_spec
-from schemas import LEDGER, OBSERVATIONS, SOURCES, TABLES, frame
+from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
+from csedata.validation import flags
+from csedata.validation.relations import CROSS, weigh_all
+from csedata.vocabularies import load_vocabularies
+from schemas import LEDGER, SOURCES, TABLES, frame
+from schemas.observations import EXTRACTED
 
 # In every cache entry, even empty: no entry lacks it, as entries written by code that
 # did not write it have other keys (the code digest is part of the key: csedata.batches).
@@ -62,10 +66,12 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     if is_cached(target):
         return Batch(target, key, True, len(sources))
     patterns = load_patterns(root)
+    vocabularies = load_vocabularies(root)
     observations, tokens = [], []
     declared: dict[str, Declarations] = {}
     for source, text in zip(sources, texts, strict=True):
         spec = load_spec(root, source.source_id)
+        vocabularies.check_spec(spec, f"flows/specs/{source.source_id}.yaml")
         found = extract(source, spec, text)
         tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
         observations += found
@@ -77,7 +83,7 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     try:
         # Arrow IPC, not Parquet: a cache entry is read back whole, at memory speed
         feather.write_feather(
-            parquet.rows_to_arrow(OBSERVATIONS, observations),
+            parquet.rows_to_arrow(EXTRACTED, observations),
             tmp / "observations.arrow",
             compression="lz4",
         )
@@ -111,9 +117,10 @@ def watchlist(root: Path, parts: list[Path]) -> privacy.Watchlist:
     return privacy.watchlist(root, found)
 
 
-def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
-    """The release's tables from the extracted batches, in source order, and the sources'
-    own tables built from them (validated with the rest before anything is written)."""
+def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
+    """The release's tables from the extracted batches, in source order, the sources'
+    own tables built from them, and the vocabularies (validated with the rest before
+    anything is written)."""
 
     def read(name: str) -> pd.DataFrame:
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
@@ -122,26 +129,47 @@ def assemble(sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame
     # Arrow reads and encodes without the GIL: the ledger is read beside the rest
     with ThreadPoolExecutor(1) as pool:
         ledger = pool.submit(read, "ledger")
+        vocabularies = load_vocabularies(root).frames()
+        found = frame(SOURCES, [s.model_dump(mode="json") for s in sources])
+        same = [(sid, r) for sid, d in declarations(parts).items() for r in d.checks]
+        same += [(CROSS, r) for r in load_cross_source(root).checks]
+        same = [(scope, r) for scope, r in same if isinstance(r, SameFigure)]
         observations = read("observations")
+        outcomes = weigh_all(observations, same, [s.source_id for s in sources])
+        linked, disputed = statistics.link(observations, found, vocabularies["producers"], outcomes)
         return {
-            "observations": observations,
-            "sources": frame(SOURCES, [s.model_dump(mode="json") for s in sources]),
+            "observations": linked.assign(flags=flags.empty(len(linked))),  # validation sets
+            "sources": found,
             "ledger": ledger.result(),
-            "tables": source_tables(observations),
+            **derived_tables(linked, disputed),
+            **vocabularies,
         }
+
+
+def derived_tables(observations: pd.DataFrame, disputed: set[str]) -> dict[str, pd.DataFrame]:
+    """The tables built from the observations: the sources' own, and one row per fact
+    (``disputed``: the statistics whose printings disagree)."""
+    return {
+        "tables": source_tables(observations),
+        "statistics": statistics.table(observations, disputed),
+    }
 
 
 KEY = ["source_id", "table_id", "category"]
 
 
 def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
-    """The sources' tables in their printed shape: label, n, percent per row, in one frame."""
+    """The sources' tables in their printed shape: label, n, percent per row, in one frame,
+    each row numbered in its table's printed order (the observations keep the spec's)."""
     tables = observations[observations["form"] == "table"]
-    rows = tables.drop_duplicates(KEY)[[*KEY, "label", "parent_category", "multi_response"]]
-    rows = rows.sort_values(["source_id", "table_id"], kind="stable")
+    columns = [*KEY, "table_title", "label", "title", "parent_category", "multi_response"]
+    rows = tables.drop_duplicates(KEY)[columns]
+    rows["row"] = rows.groupby(["source_id", "table_id"], observed=True).cumcount() + 1
+    rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")
     for unit, column in (("count", "n"), ("percent", "percent")):
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]
         rows = rows.merge(values.rename(columns={"value": column}), on=KEY, how="left")
+    rows["n"] = rows["n"].round().astype("Int64")  # a count; null where none was printed
     return rows[list(TABLES.columns)].reset_index(drop=True)
 
 
@@ -202,7 +230,7 @@ def untimed(stage: str, step: Callable[[], T]) -> T:
 def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validation.Checked:
     """Assemble the release's tables from the batches and run every check over them."""
     parts = extracted.parts
-    tables = timed("assemble", lambda: assemble(extracted.sources, parts))
+    tables = timed("assemble", lambda: assemble(root, extracted.sources, parts))
     return timed("validate", lambda: validation.check(root, tables, declarations(parts)))
 
 

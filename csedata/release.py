@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,18 +31,21 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from csedata import codedigest, datapackage, diff, durable, parquet, privacy, redact, verify
+from csedata import codedigest, datapackage, diff, durable, parquet, privacy, redact, verify, views
 from csedata.errors import CsedataError, writing
 from csedata.prepare import dispatch
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
 from csedata.validation import Validated
-from schemas import schema_for
+from schemas import SCHEMA_VERSION, schema_for
 from schemas.describe import data_dictionary
 
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
 STAGING = ".staging-"
 DIFF, CHANGELOG, DICTIONARY = "diff.json", "CHANGELOG.md", "data-dictionary.md"
+# flows/release-notes/<version>.md: prose for that version's CHANGELOG entry (what
+# changed and how to migrate), above the list of differences the diff gives
+NOTES = Path("flows") / "release-notes"
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,15 @@ def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str
     return paths
 
 
+def _day(value: object) -> str:
+    """A day in diff.json (a row's period_start) as ISO text; nothing else is converted."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _json(data: object) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=_day) + "\n"
 
 
 def _older_changelog(processed: Path, previous: str | None) -> str:
@@ -95,6 +105,11 @@ def _older_changelog(processed: Path, previous: str | None) -> str:
         return ""
     text = (processed / previous / CHANGELOG).read_text(encoding="utf-8")
     return text.removeprefix("# Changelog\n\n")
+
+
+def _notes(root: Path, version: str) -> str | None:
+    path = root / NOTES / f"{version}.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def _inventory(release: Path) -> dict[str, dict[str, object]]:
@@ -151,13 +166,15 @@ def _write_release(
     rows = {name: pq.read_metadata(path).num_rows for name, path in tables.items()}
     package = datapackage.descriptor(release, tables, version, created, sources)
     older = _older_changelog(processed, previous)
-    entry = diff.changelog_entry(report, created, list(sources["source_id"]))
+    ids = list(sources["source_id"])
+    entry = diff.changelog_entry(report, created, ids, _notes(build.root, version))
     entry += redact.changelog_note(processed, created, older)
     texts = {
         DIFF: _json(report),
         CHANGELOG: "# Changelog\n\n" + entry + ("\n" + older if older else ""),
         DICTIONARY: data_dictionary(f"{datapackage.NAME} {version}: data dictionary", rows),
         datapackage.FILE: _json(package),
+        views.FILE: views.views_sql(tables, release),
     }
     extras = build.extras(version, created) if callable(build.extras) else build.extras
     contents = {**{k: v.encode() for k, v in texts.items()}, **extras}
@@ -176,6 +193,7 @@ def _write_release(
         "libraries": {lib: metadata.version(lib) for lib in LIBRARIES},
         "converters": dispatch.converters(),  # what turned raw bytes into text (prepare)
         "lock_sha256": build.lock_sha256,
+        "schema_version": SCHEMA_VERSION,
         "sources": {
             row.source_id: {"file": row.file, "sha256": row.sha256} for row in sources.itertuples()
         },

@@ -14,10 +14,19 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from csedata import yamltext
+from csedata import periods, yamltext
 from csedata.errors import CsedataError
+from schemas.observations import YEAR_IN_SLUG
 
 SPEC_DIR = Path("flows") / "specs"
 CROSS_SOURCE = "_cross_source.yaml"
@@ -34,13 +43,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MeasureId = Annotated[str, Field(pattern=SLUG)]
+
+
 class Context(_Strict):
     """What a statistic is about; set per table or figure, defaults per spec."""
 
-    measure: str | None = None
+    # an id in flows/vocabularies/measures.yaml, or one per unit (a table's N and %)
+    measure: MeasureId | dict[UNIT, MeasureId] | None = None
     universe: str | None = None
-    period: str | None = None
+    period: str | None = None  # read by csedata.periods: a wording it does not know fails here
     jurisdiction: str | None = None
+    # ids in flows/vocabularies/ (csedata.vocabularies): who measured it, and where
+    producer: str | None = Field(default=None, pattern=SLUG)
+    place: str | None = Field(default=None, pattern=SLUG)
+
+    @field_validator("period")
+    @classmethod
+    def _period_reads(cls, value: str | None) -> str | None:
+        periods.parse(value)
+        return value
+
+
+def _sentence_case(title: str) -> str:
+    """A display title starts with a capital and is not shouted (labels stay verbatim)."""
+    if not title[:1].isupper() or title.isupper():
+        raise ValueError(f"title {title!r} is not in sentence case")
+    return title
+
+
+Title = Annotated[str, Field(min_length=1), AfterValidator(_sentence_case)]
 
 
 class TableSpec(Context):
@@ -51,6 +83,7 @@ class TableSpec(Context):
     columns: dict[str, UNIT]
     total: str
     responses: Literal["exclusive", "multi"]
+    row_titles: dict[str, Title]  # row label as printed -> display title, every row
     parents: dict[str, str] = Field(default_factory=dict)
 
 
@@ -59,14 +92,31 @@ class FigureSpec(Context):
 
     id: str = Field(pattern=SLUG)
     table_id: str = Field(pattern=SLUG)
+    # what it counts within the table, without a year; the id (which names it in the
+    # observation id and in checks) when not given
+    category: str | None = Field(default=None, pattern=SLUG)
     quote: str = Field(min_length=1)
     value: str = Field(min_length=1)
     label: str = Field(min_length=1)
+    title: Title
     unit: UNIT | None = None
     parent: str | None = Field(default=None, pattern=SLUG)
     multi_response: bool = False
     direction: Literal["increase", "decrease"] | None = None  # percent_change only
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _no_year_in_category(self) -> FigureSpec:
+        if re.search(YEAR_IN_SLUG, self.category_slug):
+            raise ValueError(
+                f"category {self.category_slug!r} holds a year: give a category without it "
+                "(the period tells the figures apart)"
+            )
+        return self
+
+    @property
+    def category_slug(self) -> str:
+        return self.category or self.id
 
 
 class Exclusion(_Strict):
@@ -210,8 +260,13 @@ def spec_path(root: Path, source_id: str) -> Path:
 
 def _load_yaml(root: Path, path: Path, where: str) -> Any:
     if not path.is_file():
-        raise CsedataError(where, "spec file not found")
+        raise CsedataError(where, "file not found")
     return yamltext.load(root, path, where)
+
+
+def _ident(node: dict[str, Any]) -> Any:
+    """What names an entry: its id, else its first *_id (table_id, place_id...)."""
+    return node.get("id") or next((v for k, v in node.items() if k.endswith("_id")), None)
 
 
 def _describe(exc: ValidationError, data: Any) -> str:
@@ -224,7 +279,7 @@ def _describe(exc: ValidationError, data: Any) -> str:
         if isinstance(key, int):
             parts[-1] += f"[{key}]"
             node = node[key] if isinstance(node, list) and key < len(node) else None
-            ident = node.get("id") or node.get("table_id") if isinstance(node, dict) else None
+            ident = _ident(node) if isinstance(node, dict) else None
             if ident:
                 parts[-1] += f" ({ident})"
         else:
@@ -249,7 +304,7 @@ class Declarations(_Strict):
     _checks_unique = field_validator("checks")(_unique_ids)
 
 
-def _load_model(root: Path, path: Path, model: type[M]) -> M:
+def load_model(root: Path, path: Path, model: type[M]) -> M:
     where = str(path.relative_to(root))
     data = _load_yaml(root, path, where)
     try:
@@ -259,7 +314,7 @@ def _load_model(root: Path, path: Path, model: type[M]) -> M:
 
 
 def load_spec(root: Path, source_id: str) -> Spec:
-    spec = _load_model(root, spec_path(root, source_id), Spec)
+    spec = load_model(root, spec_path(root, source_id), Spec)
     if spec.source_id != source_id:
         where = str(spec_path(root, source_id).relative_to(root))
         raise CsedataError(where, f"source_id {spec.source_id!r} does not match the file name")
@@ -267,11 +322,11 @@ def load_spec(root: Path, source_id: str) -> Spec:
 
 
 def load_patterns(root: Path) -> Patterns:
-    return _load_model(root, root / SPEC_DIR / "_patterns.yaml", Patterns)
+    return load_model(root, root / SPEC_DIR / "_patterns.yaml", Patterns)
 
 
 def load_cross_source(root: Path) -> CrossSource:
     """The cross-source relations; none when the file does not exist."""
     if not (root / SPEC_DIR / CROSS_SOURCE).is_file():
         return CrossSource()
-    return _load_model(root, root / SPEC_DIR / CROSS_SOURCE, CrossSource)
+    return load_model(root, root / SPEC_DIR / CROSS_SOURCE, CrossSource)

@@ -3,9 +3,11 @@
 The manifest lists every file of a release with its sha256 and size; nothing may
 be missing, changed or added (csedata.manifest). Only when the bytes hold are
 the manifest's claims checked and the tables read back and run through the
-pandera schemas again (csedata.validation). A release a command builds on or
-compares is first checked soundly but cheaply (``require_sound``): bytes, row
-counts and datapackage.json's hashes, not the rows themselves.
+pandera schemas again (csedata.validation), if the release was written under these
+schemas (schemas.SCHEMA_VERSION in its manifest): an older one was validated by the
+schemas of its day, and its checksums show it is what was validated. A release a
+command builds on or compares is first checked soundly but cheaply
+(``require_sound``): bytes, row counts and datapackage.json's hashes, not the rows.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from csedata import datapackage, manifest, parquet, privacy, redact, store, validation
 from csedata.errors import CsedataError
-from schemas import schema_for
+from schemas import SCHEMA_VERSION, schema_for
 
 
 def _type_problems(release: Path, tables: dict[str, Path]) -> list[str]:
@@ -80,6 +82,8 @@ def problems(release: Path, deep: bool = True, version: str | None = None) -> li
         if lines:
             return lines
         lines = manifest.claim_problems(release, data, version or release.name)
+        if data.get("schema_version") != SCHEMA_VERSION:
+            return lines  # written under older schemas: its bytes are what was validated
         tables = datapackage.tables(release)
         if not deep:
             return lines + _type_problems(release, tables)

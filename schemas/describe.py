@@ -10,9 +10,17 @@ from typing import Any
 
 import pandera.pandas as pa
 
-from schemas import schema_for
+from schemas import REFERENCES, schema_for
 
-TYPES = {"str": "string", "int64": "integer", "float64": "number", "bool": "boolean"}
+TYPES = {
+    "str": "string",
+    "int64": "integer",
+    "Int64": "integer",
+    "float64": "number",
+    "bool": "boolean",
+    "datetime64[ns]": "date",
+    "object": "any",  # a list: Table Schema's array is JSON text, Parquet's is a list
+}
 
 # pandera's built-in checks that Table Schema can state as constraints:
 # check name -> (constraint, statistic it reads)
@@ -70,6 +78,19 @@ def primary_key(schema: pa.DataFrameSchema) -> list[str]:
     if len(unique) != 1:
         raise ValueError(f"schema {schema.name!r} declares no single identifying column")
     return unique
+
+
+def foreign_keys(table: str, tables: set[str]) -> list[dict[str, Any]]:
+    """The table's references (schemas.REFERENCES) to tables of the package, as Table
+    Schema foreign keys (a reference within the table names no resource)."""
+    return [
+        {
+            "fields": [column],
+            "reference": {"fields": [key]} | ({} if target == table else {"resource": target}),
+        }
+        for name, column, target, key in REFERENCES
+        if name == table and target in tables
+    ]
 
 
 def table_schema(schema: pa.DataFrameSchema) -> dict[str, Any]:

@@ -11,9 +11,24 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+# filled when the batches are assembled (csedata.statistics), not by extraction
+ASSEMBLED = ["statistic_id", "is_primary", "flags"]
 UNITS = ["count", "percent", "percent_change", "months", "years"]
 QUALIFIERS = ["exact", "approximate", "nearly", "at_least", "more_than", "less_than", "at_most"]
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# a year inside a slug ("...-fy2005", "...-2019-..."): time belongs in the period columns
+YEAR_IN_SLUG = r"(^|-)(fy)?(19|20)\d\d(-|$)"
+# what period_kind may be, and what each means (csedata.periods reads the wording)
+PERIOD_KINDS = {
+    "fiscal_year": "a US federal fiscal year, 1 October to 30 September (FY2019)",
+    "fiscal_year_range": "from the start of one fiscal year to the end of a later one",
+    "calendar_year": "1 January to 31 December",
+    "year_range": "from the start of one calendar year to the end of a later one",
+    "month": "one calendar month",
+    "month_range": "from the start of one month to the end of a later one",
+    "point_in_time": "a single day",
+    "unknown": "the source states no period (period_start and period_end are null)",
+}
 
 
 CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
@@ -150,6 +165,35 @@ def _isin(allowed: list[str]) -> pa.Check:
     )
 
 
+def _period_consistent(df: pd.DataFrame) -> pd.Series:
+    """Dates fit the kind: none for unknown; else start <= end, a fiscal year from
+    1 October to 30 September, a calendar year from 1 January to 31 December."""
+    kind = df["period_kind"].astype(object)
+    start, end = df["period_start"], df["period_end"]
+    dated = start.notna() & end.notna() & (start <= end)
+    ok = (kind == "unknown") & start.isna() & end.isna() | (kind != "unknown") & dated
+    begins = start.dt.month * 100 + start.dt.day
+    ends = end.dt.month * 100 + end.dt.day
+    years = end.dt.year - start.dt.year
+    rules = {
+        "fiscal_year": (begins == 1001) & (ends == 930) & (years == 1),
+        "fiscal_year_range": (begins == 1001) & (ends == 930) & (years > 1),
+        "calendar_year": (begins == 101) & (ends == 1231) & (years == 0),
+        "year_range": (begins == 101) & (ends == 1231) & (years > 0),
+        "point_in_time": start == end,
+    }
+    for name, rule in rules.items():
+        ok &= (kind != name) | rule
+    return ok
+
+
+def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
+    """A statistic's id is its primary observation's: is_primary exactly where they match."""
+    same = pc.equal(_arrow(df["statistic_id"]), _arrow(df["observation_id"]))
+    named = same.fill_null(False).to_numpy(zero_copy_only=False)
+    return pd.Series(named == df["is_primary"].to_numpy(dtype=bool), index=df.index)
+
+
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
     return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
@@ -161,28 +205,52 @@ def _offset(description: str) -> pa.Column:
 OBSERVATIONS = pa.DataFrameSchema(
     {
         "observation_id": _text(
-            "Stable id: source_id/table_id/category/unit. The same statistic keeps its id "
-            "in every release.",
+            "Stable id: source_id/table_id/key/unit, where key is a table row's category or "
+            "a prose figure's id in its spec (which may name a year the category leaves to "
+            "the period columns). The same statistic keeps its id in every release.",
             unique=True,
         ),
         "source_id": _text("The raw source (see sources.parquet).", checks=_str_matches(SLUG)),
         "table_id": _text(
             "The table or group of figures within the source.", checks=_str_matches(SLUG)
         ),
+        "table_title": _text(
+            "The title of the printed table a table row is in, verbatim (null for a figure "
+            "in prose).",
+            nullable=True,
+        ),
         "form": _text(
             "Where the number was printed: 'table' (a tab-separated table) or 'prose'.",
             checks=_isin(["table", "prose"]),
         ),
         "label": _text("The source's own label for the statistic, verbatim."),
+        "title": _text(
+            "A display title in sentence case, written in the spec: what the number is, "
+            "without its period or place (see those columns)."
+        ),
         "category": _text(
-            "Normalized slug of the label ('total' for a table's total row).",
-            checks=_str_matches(SLUG),
+            "What the row counts within its table, as a slug without a year (the period "
+            "columns hold time): the spec's category, or the label's slug for a table row "
+            "('total' for a table's total row).",
+            checks=[
+                _str_matches(SLUG),
+                pa.Check(
+                    _distinct(lambda v: re.search(YEAR_IN_SLUG, str(v)) is None),
+                    name="no_year_in_category",
+                    error="a year in the category slug (time belongs in the period columns)",
+                    ignore_na=False,
+                ),
+            ],
         ),
         "parent_category": _text(
             "Category this row is a part of (hierarchy); 'total' for a table's top rows.",
             nullable=True,
         ),
-        "measure": _text("What is counted or measured, in plain words."),
+        "measure": _text(
+            "The quantity, by id (see measures.parquet: its definition and unit); who or "
+            "what is counted is in universe, category and title.",
+            checks=_str_matches(SLUG),
+        ),
         "value": pa.Column(
             float,
             pa.Check(
@@ -205,8 +273,40 @@ OBSERVATIONS = pa.DataFrameSchema(
             checks=_isin(QUALIFIERS),
         ),
         "universe": _text("What a percentage is of (its base).", nullable=True),
-        "period": _text("Period the statistic describes, e.g. FY2019.", nullable=True),
-        "jurisdiction": _text("Where: US federal, Minnesota, Minneapolis, ..."),
+        "period": _text(
+            "The period as the spec words it (FY2019, 2019-2020, January-September 2021); "
+            "period_kind, period_start and period_end are read from it.",
+            nullable=True,
+        ),
+        "period_kind": _text(
+            "What kind of period: "
+            + "; ".join(f"{kind}: {meaning}" for kind, meaning in PERIOD_KINDS.items())
+            + ".",
+            checks=_isin(list(PERIOD_KINDS)),
+        ),
+        "period_start": pa.Column(
+            "datetime64[ns]",
+            nullable=True,
+            description="First day of the period (null where the source states no period).",
+        ),
+        "period_end": pa.Column(
+            "datetime64[ns]",
+            nullable=True,
+            description="Last day of the period, inclusive (null where none is stated).",
+        ),
+        "jurisdiction": _text(
+            "Where, in the spec's words (US federal, Minnesota, ...); place_id names it in "
+            "the places vocabulary."
+        ),
+        "producer_id": _text(
+            "The organisation that measured the statistic (see producers.parquet), which may "
+            "differ from the source's publisher: a news article quoting the Commission "
+            "reports the Commission's figures.",
+            checks=_str_matches(SLUG),
+        ),
+        "place_id": _text(
+            "The place the statistic is about (see places.parquet).", checks=_str_matches(SLUG)
+        ),
         "multi_response": pa.Column(
             bool,
             description="True where categories overlap, so shares may sum past 100%.",
@@ -218,8 +318,36 @@ OBSERVATIONS = pa.DataFrameSchema(
         "value_start": _offset("Start of the printed number in the raw text."),
         "value_end": _offset("End (exclusive) of the printed number."),
         "note": _text("A reviewer's remark on the statistic, if any.", nullable=True),
+        "statistic_id": _text(
+            "The fact this observation prints (see statistics.parquet): observations that "
+            "print the same fact, in one source or several, share it."
+        ),
+        "is_primary": pa.Column(
+            bool,
+            description="True for the one observation of each fact that gives the statistic "
+            "its value: the producer's own publication where the corpus has it.",
+        ),
+        "flags": pa.Column(
+            object,
+            description="The ids of the validation report's warnings that involve this "
+            "observation (a list; empty for an undisputed figure): a check's id, and for a "
+            "table check ':table_id/category'. See validation/report.json.",
+        ),
     },
     checks=[
+        pa.Check(
+            _period_consistent,
+            name="period_consistent",
+            error="period_start/period_end do not fit period_kind (start after end, or a "
+            "fiscal or calendar year on the wrong days)",
+            ignore_na=False,
+        ),
+        pa.Check(
+            _primary_names_its_statistic,
+            name="primary_names_its_statistic",
+            error="is_primary does not match statistic_id == observation_id",
+            ignore_na=False,
+        ),
         pa.Check(
             _quote_spans_offsets,
             name="quote_spans_offsets",
@@ -239,3 +367,13 @@ OBSERVATIONS = pa.DataFrameSchema(
     name="observations",
     description="One row per statistic in the sources, each with its exact quote and position.",
 )
+
+
+def _extracted() -> pa.DataFrameSchema:
+    schema = OBSERVATIONS.remove_columns(ASSEMBLED)
+    schema.checks = [c for c in schema.checks if c.name != "primary_names_its_statistic"]
+    return schema
+
+
+# the observations as extraction gives them, before assembly fills in ASSEMBLED
+EXTRACTED = _extracted()

@@ -18,7 +18,16 @@ TABLES = pa.DataFrameSchema(
         "table_id": pa.Column(
             str, description="The table within the source, as in observations.parquet."
         ),
+        "table_title": pa.Column(str, description="The table's title as printed, verbatim."),
+        "row": pa.Column(
+            "int64",
+            pa.Check.ge(1),
+            description="The row's position in its table as printed (1 = first row).",
+        ),
         "label": pa.Column(str, description="The row's label as printed, verbatim."),
+        "title": pa.Column(
+            str, description="The row's display title in sentence case (observations.title)."
+        ),
         "category": pa.Column(
             str,
             pa.Check.str_matches(SLUG),
@@ -34,7 +43,7 @@ TABLES = pa.DataFrameSchema(
             bool, description="True where categories overlap, so shares may sum past 100%."
         ),
         "n": pa.Column(
-            float,
+            "Int64",
             pa.Check.ge(0),
             nullable=True,
             description="The count printed in the N column (null where none was printed).",
@@ -56,7 +65,8 @@ TABLES = pa.DataFrameSchema(
 
 
 def _per_table() -> pa.DataFrameSchema:
-    schema = TABLES.remove_columns(["source_id", "table_id"]).update_column("category", unique=True)
+    schema = TABLES.remove_columns(["source_id", "table_id", "table_title", "row", "title"])
+    schema = schema.update_column("category", unique=True).update_column("n", dtype=float)
     schema.unique, schema.name = None, "source_table"
     return schema
 

@@ -19,5 +19,13 @@ def recount(frames: Frames, count: float) -> Frames:
     obs.loc[obs["observation_id"] == SMARTPHONE, "value"] = count
     share = round(count / PRODUCTION_CASES * 100, 1)
     obs.loc[obs["observation_id"] == SMARTPHONE_SHARE, "value"] = share
-    frames["tables"] = pipeline.source_tables(obs)
+    return rederive(frames)
+
+
+def rederive(frames: Frames) -> Frames:
+    """The tables built from the observations, again after a test changed them (the
+    statistics found to disagree stay so)."""
+    stats = frames["statistics"]
+    disputed = set(stats.loc[~stats["agree"], "statistic_id"].astype(str))
+    frames.update(pipeline.derived_tables(frames["observations"], disputed))
     return frames

@@ -35,6 +35,7 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
+    shutil.copytree(REPO / "flows" / "vocabularies", root / "flows" / "vocabularies")
     return root
 
 
@@ -61,6 +62,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Source], Path]
     root = tmp_path_factory.mktemp("frames")
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
+    shutil.copytree(REPO / "flows" / "vocabularies", root / "flows" / "vocabularies")
     sources = [source for _, source in sorted(load_registry(root).items())]
     return sources, pipeline.extract_batch(root, sources).path
 
@@ -71,7 +73,7 @@ def built_frames(built: tuple[list[Source], Path]) -> dict[str, pd.DataFrame]:
     from csedata import pipeline
 
     sources, part = built
-    return pipeline.assemble(sources, [part])
+    return pipeline.assemble(REPO, sources, [part])
 
 
 @pytest.fixture(scope="session")

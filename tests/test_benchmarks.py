@@ -26,7 +26,7 @@ def test_corpus_is_deterministic_and_looks_like_the_real_one(tmp_path: Path) -> 
     registry = load_registry(first)
     groups = [[registry[i] for i in ids] for ids in batches(list(registry), 8)]
     parts = [pipeline.extract_batch(first, group).path for group in groups]
-    frames = pipeline.assemble([s for g in groups for s in g], parts)
+    frames = pipeline.assemble(first, [s for g in groups for s in g], parts)
     validation.require_valid(validation.build_report(first, frames, pipeline.declarations(parts)))
     obs, ledger = frames["observations"], frames["ledger"]
     assert 80 * 20 <= len(obs) <= 120 * 20  # about a hundred observations per document

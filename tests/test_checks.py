@@ -39,8 +39,10 @@ def obs_row(
         "observation_id": f"{source_id}/{table_id}/{category}/{unit}",
         "source_id": source_id,
         "table_id": table_id,
+        "table_title": None,
         "form": form,
         "label": category,
+        "title": "T",
         "category": category,
         "parent_category": parent,
         "measure": "m",
@@ -49,7 +51,12 @@ def obs_row(
         "qualifier": qualifier,
         "universe": "u",
         "period": None,
+        "period_kind": "unknown",
+        "period_start": None,
+        "period_end": None,
         "jurisdiction": "j",
+        "producer_id": "ussc",
+        "place_id": "us",
         "multi_response": multi,
         "quote": quote,
         "char_start": 0,
@@ -58,6 +65,9 @@ def obs_row(
         "value_start": len(category) + 1,
         "value_end": len(quote),
         "note": None,
+        "statistic_id": f"{source_id}/{table_id}/{category}/{unit}",
+        "is_primary": True,
+        "flags": (),
     }
 
 

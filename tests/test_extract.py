@@ -13,7 +13,8 @@ from csedata.extract import Observation, extract
 from csedata.registry import Source, load_registry, read_text
 from csedata.spec import Spec, load_spec
 from csedata.text import place
-from schemas import OBSERVATIONS, frame
+from schemas import frame
+from schemas.observations import EXTRACTED
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_IDS = list(load_registry(ROOT))
@@ -54,7 +55,8 @@ def test_every_observation_holds_its_quote_and_value(source_id: str) -> None:
 
 @pytest.mark.parametrize("source_id", SOURCE_IDS)
 def test_observations_fit_the_release_schema(source_id: str) -> None:
-    OBSERVATIONS.validate(frame(OBSERVATIONS, list(real(source_id)[1])))
+    """Every column but those assembled later (statistic_id, is_primary)."""
+    EXTRACTED.validate(frame(EXTRACTED, list(real(source_id)[1])))
 
 
 def test_observation_ids_are_unique_across_sources() -> None:
@@ -68,9 +70,27 @@ def test_observation_ids_are_unique_across_sources() -> None:
 
 @pytest.mark.parametrize("source_id", SOURCE_IDS)
 def test_observation_id_is_built_from_its_parts(source_id: str) -> None:
+    """A table row is named by its category, a figure by its spec id (which, unlike the
+    category, may hold a year: the public ids of release 2 stay as they were)."""
+    figures = {f.id: f for f in load_spec(ROOT, source_id).figures}
     for o in real(source_id)[1]:
-        parts = [o["source_id"], o["table_id"], o["category"], o["unit"]]
+        key = o["category"]
+        if o["form"] == "prose":
+            (key,) = [i for i in figures if o["observation_id"].split("/")[2] == i]
+            assert o["category"] == figures[key].category_slug
+        parts = [o["source_id"], o["table_id"], key, o["unit"]]
         assert o["observation_id"] == "/".join(parts)
+
+
+def test_no_year_in_a_category() -> None:
+    """production-offenders in FY2005 and FY2019: one category, told apart by the period."""
+    rows = [o for o in real("ussc-2021-production")[1] if o["category"] == "production-offenders"]
+    assert [(o["period"], o["period_kind"], str(o["period_start"])) for o in rows] == [
+        ("FY2005", "fiscal_year", "2004-10-01"),
+        ("FY2019", "fiscal_year", "2018-10-01"),
+    ]
+    with pytest.raises(ValueError, match="holds a year"):
+        make_spec(figures=[figure(id="reports-fy2020")])
 
 
 def test_ussc_smartphone_or_tablet() -> None:
@@ -261,6 +281,11 @@ TABLE: dict[str, Any] = {
     "columns": {"N": "count", "%": "percent"},
     "total": "Total Offenders",
     "responses": "multi",
+    "row_titles": {
+        "Total Offenders": "Offenders, all",
+        "Smartphone or Tablet": "Smartphone or tablet",
+        "Other Camera": "Another camera",
+    },
 }
 
 PROSE = (
@@ -278,7 +303,13 @@ def make_spec(
     return Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "offenders", "universe": "all offenders", "period": "2020"},
+            "defaults": {
+                "measure": "offenders",
+                "universe": "all offenders",
+                "period": "2020",
+                "producer": "ussc",
+                "place": "us",
+            },
             "tables": tables or [],
             "figures": figures or [],
         }
@@ -292,6 +323,7 @@ def figure(**fields: Any) -> dict[str, Any]:
         "quote": "received 21.7 million reports",
         "value": "21.7 million",
         "label": "reports",
+        "title": "Reports received",
     }
     return base | fields
 
@@ -401,7 +433,16 @@ def test_table_total_or_parent_row_missing() -> None:
     assert "tables (method)" in message
     assert "total row 'All Offenders' is not in the table" in message
     spec = make_spec(tables=[TABLE | {"parents": {"Other Camera": "Cameras"}}])
-    assert "row 'Cameras' named in parents is not in the table" in failure(TABLE_TEXT, spec)
+    assert "row 'Cameras' named in the spec is not in the table" in failure(TABLE_TEXT, spec)
+
+
+def test_every_row_and_figure_has_a_sentence_case_title() -> None:
+    titles = {k: v for k, v in TABLE["row_titles"].items() if k != "Other Camera"}
+    message = failure(TABLE_TEXT, make_spec(tables=[TABLE | {"row_titles": titles}]))
+    assert "row 'Other Camera' has no title in row_titles" in message
+    for title in ("reports received", "REPORTS RECEIVED"):
+        with pytest.raises(ValueError, match="not in sentence case"):
+            make_spec(figures=[figure(title=title)])
 
 
 def test_quote_not_found() -> None:
@@ -519,7 +560,7 @@ def test_percent_without_a_universe() -> None:
     spec = Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "offenders"},
+            "defaults": {"measure": "offenders", "producer": "ussc", "place": "us"},
             "figures": [figure(id="x", quote="(47.1%) used", value="47.1%", label="used")],
         }
     )

@@ -50,7 +50,7 @@ def test_html_renderings_build_the_same_observations_and_ledger(
     as_html(project)
     sources = [s for _, s in sorted(load_registry(project).items())]
     assert {s.media_type for s in sources} == {"text/html"}
-    frames = pipeline.assemble(sources, [pipeline.extract_batch(project, sources).path])
+    frames = pipeline.assemble(project, sources, [pipeline.extract_batch(project, sources).path])
     ours, text = frames["observations"], built_frames["observations"]
     assert set(ours["source_id"]) == set(SOURCE_IDS)
     pd.testing.assert_frame_equal(ours[SAME], text[SAME])

@@ -325,7 +325,7 @@ def test_extracted_wins_over_excluded() -> None:
     spec = Spec.model_validate(
         {
             "source_id": "demo",
-            "defaults": {"measure": "cases"},
+            "defaults": {"measure": "cases", "producer": "ussc", "place": "us"},
             "figures": [
                 {
                     "id": "closed",
@@ -333,6 +333,7 @@ def test_extracted_wins_over_excluded() -> None:
                     "quote": "closed 2019 cases",
                     "value": "2019",
                     "label": "cases",
+                    "title": "Cases closed",
                 }
             ],
         }

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -18,23 +19,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount
+from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount, rederive
 
 import csedata
-from csedata import diff, parquet, pipeline, release, verify
+from csedata import diff, parquet, release, verify
 from csedata.errors import CsedataError
 from csedata.frames import plain
 from csedata.validation import Validated
-from schemas import SCHEMAS, schema_for
+from schemas import REFERENCES, SCHEMAS, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
 Validate = Callable[[Frames], Validated]
+ITEMP_SMARTPHONE_SHARE = "itemp-2021-production/ussc-production/smartphone-or-tablet/percent"
 
 
 def _publish(root: Path, frames: Frames, validate: Validate) -> release.Outcome:
     """Validate and publish, with the sources' tables rebuilt from observations a test
     changed."""
-    frames["tables"] = pipeline.source_tables(frames["observations"])
+    rederive(frames)
     outcome = release.publish(root, validate(frames), None)
     assert verify.problems(outcome.path) == []
     return outcome
@@ -49,7 +51,12 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _add_observation(frames: Frames) -> str:
-    row = frames["observations"].iloc[[0]].assign(observation_id="test/added/one/percent")
+    new = "test/added/one/percent"
+    row = (
+        frames["observations"]
+        .iloc[[0]]
+        .assign(observation_id=new, statistic_id=new, is_primary=True)
+    )
     frames["observations"] = pd.concat([frames["observations"], row], ignore_index=True)
     return "test/added/one/percent"
 
@@ -166,6 +173,43 @@ def test_frictionless_rejects_a_table_that_breaks_its_schema(
     assert errors and all(e == ["constraint-error", "unit"] for e in errors)
 
 
+def test_release_notes_open_the_changelog_entry(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    notes = tmp_path / "flows" / "release-notes" / "1.0.0.md"
+    notes.parent.mkdir(parents=True)
+    notes.write_text("How to migrate: nothing to do.\n")
+    changelog = (_publish(tmp_path, frames, validate).path / "CHANGELOG.md").read_text()
+    assert changelog.startswith("# Changelog\n\n## 1.0.0 (")
+    assert "\n\nHow to migrate: nothing to do.\n\nFirst release: " in changelog
+
+
+def test_frictionless_checks_the_foreign_keys(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    """Every reference is a declared foreign key, and frictionless follows it: a place the
+    package does not hold fails (the places table is declared without Minneapolis)."""
+    folder = _publish(tmp_path, frames, validate).path
+    package = json.loads((folder / "datapackage.json").read_text())
+    declared = {
+        (r["name"], k["fields"][0], k["reference"].get("resource", r["name"]))
+        for r in package["resources"]
+        for k in r["schema"].get("foreignKeys", [])
+    }
+    assert declared == {(t, c, target) for t, c, target, _ in REFERENCES}
+    places = frames["places"]
+    kept = places[places["place_id"] != "minneapolis"].reset_index(drop=True)
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    parquet.write(kept, copy / "places.parquet", schema_for("places"))
+    resource = next(r for r in package["resources"] if r["name"] == "places")
+    resource.pop("hash")
+    (copy / "datapackage.json").write_text(json.dumps(package))
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert {e[0] for e in report.flatten(["type"])} == {"foreign-key"}
+
+
 def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frames: Frames) -> None:
     for name, df in frames.items():
         first, second = tmp_path / f"{name}-1.parquet", tmp_path / f"{name}-2.parquet"
@@ -194,11 +238,17 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Va
     report = json.loads((patch.path / "diff.json").read_text())
     assert (report["from"], report["to"], report["change"]) == ("1.0.0", "1.0.1", "patch")
     changed = report["tables"]["observations"]["rows"]["changed"]
+    # 47.3% no longer matches the 47.1% the article quotes: both are flagged
+    flagged = {"old": [], "new": ["cross:cross-source:smartphone-or-tablet-itemp-ussc"]}
     assert changed == [
+        {
+            "key": {"observation_id": ITEMP_SMARTPHONE_SHARE},
+            "changes": {"flags": flagged},
+        },
         {"key": {"observation_id": SMARTPHONE}, "changes": {"value": {"old": 241.0, "new": 242.0}}},
         {
             "key": {"observation_id": SMARTPHONE_SHARE},
-            "changes": {"value": {"old": 47.1, "new": 47.3}},
+            "changes": {"value": {"old": 47.1, "new": 47.3}, "flags": flagged},
         },
     ]
     [shaped] = report["tables"]["tables"]["rows"]["changed"]
@@ -211,7 +261,7 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Va
         "n": {"old": 241.0, "new": 242.0},
         "percent": {"old": 47.1, "new": 47.3},
     }
-    assert set(report["tables"]) == {"observations", "tables"}
+    assert set(report["tables"]) == {"observations", "statistics", "tables"}
 
     added = _add_observation(frames)
     minor = _publish(root, frames, validate)
@@ -272,6 +322,15 @@ def test_change_levels_of_columns(tmp_path: Path, change: object, level: str | N
     assert diff.change_level(tables) == level
 
 
+def test_days_in_json_are_iso_text() -> None:
+    """A row of diff.json may hold a period's days (datetime.date from Arrow)."""
+    assert (
+        release._json({"period_end": date(2019, 9, 30)}) == '{\n  "period_end": "2019-09-30"\n}\n'
+    )
+    with pytest.raises(TypeError, match="set is not JSON serializable"):
+        release._json({"x": {1}})
+
+
 def test_next_version() -> None:
     assert diff.next_version(None, "minor") == "1.0.0"
     assert diff.next_version("1.4.2", "patch") == "1.4.3"
@@ -300,6 +359,24 @@ def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames, validate: Val
         release.rebuild(root, validate(frames), None, tmp_path / "other")
 
 
+def test_duckdb_views_show_the_column_descriptions(
+    tmp_path: Path, frames: Frames, validate: Validate
+) -> None:
+    folder = _publish(tmp_path, frames, validate).path
+    assert "views.sql" in json.loads((folder / "manifest.json").read_text())["files"]
+    con = duckdb.connect()
+    con.execute(f"SET file_search_path = '{folder}'")
+    con.execute((folder / "views.sql").read_text())
+    comments = dict(
+        con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'observations'"
+        ).fetchall()
+    )
+    assert comments == {n: c.description for n, c in schema_for("observations").columns.items()}
+    (n,) = con.execute("SELECT n FROM tables WHERE category = 'smartphone-or-tablet'").fetchone()
+    assert n == 241 and isinstance(n, int)
+
+
 def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
     folder = _publish(root, frames, validate).path
@@ -320,7 +397,9 @@ def test_loader_pandas_polars_duckdb(tmp_path: Path, frames: Frames, validate: V
     ).fetchall()
     assert (n, total) == (len(obs), obs.loc[obs["unit"] == "count", "value"].sum())
 
-    with pytest.raises(CsedataError, match="no table 'nope'; tables: ledger, observations"):
+    with pytest.raises(
+        CsedataError, match="no table 'nope'; tables: ledger, measures, observations"
+    ):
         csedata.load(table="nope", root=root)
     with pytest.raises(CsedataError, match=r"9\.9\.9: no such release"):
         csedata.load("9.9.9", root=root)

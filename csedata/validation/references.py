@@ -10,21 +10,27 @@ import pandas as pd
 from csedata.frames import absent
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
+from schemas import REFERENCES
 
 
 def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
     """Rows that point at another table point at a row that is there."""
-    sources, obs, ledger = frames["sources"], frames["observations"], frames["ledger"]
     pairs = [
-        ("observations", obs["source_id"], sources["source_id"], "source_id is in sources"),
-        ("ledger", ledger["source_id"], sources["source_id"], "source_id is in sources"),
-        (
-            "ledger",
-            ledger["observation_id"],
-            obs["observation_id"],
-            "observation_id is in observations",
-        ),
+        (name, frames[name][column], frames[target][key], f"{column} is in {target}")
+        for name, column, target, key in REFERENCES
+        if name in frames and target in frames
     ]
+    if "measures" in frames:  # an observation's unit is its measure's (each pair once)
+        used = frames["observations"][["measure", "unit"]].drop_duplicates().astype(str)
+        known = frames["measures"][["measure_id", "unit"]].astype(str)
+        pairs.append(
+            (
+                "observations",
+                (used["measure"] + " in " + used["unit"]).rename("unit"),
+                known["measure_id"] + " in " + known["unit"],
+                "unit is its measure's unit",
+            )
+        )
     results = []
     for name, refs, targets, description in pairs:
         missing = refs[absent(refs, targets)]  # a null refers to nothing

@@ -57,7 +57,9 @@ class _Figures:
         self.obs, self.selected, self.bounds = obs, selected, intervals
         self.by_id = pd.Series(obs.index, index=obs["observation_id"])
         prose = obs[obs["form"] == "prose"]
-        figure = prose["source_id"].astype(str) + ":" + prose["category"].astype(str)
+        # a figure is named by its spec id, the third part of its observation id
+        figure_id = prose["observation_id"].astype(str).str.split("/", n=3).str[2]
+        figure = prose["source_id"].astype(str) + ":" + figure_id
         self.by_figure = pd.Series(prose.index, index=figure)
 
     def source_of(self, ref: str, scope: str) -> str:

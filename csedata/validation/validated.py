@@ -18,6 +18,7 @@ import pandas as pd
 
 from csedata.report import Report
 from csedata.spec import Declarations
+from csedata.validation.flags import flag
 from csedata.validation.run import build_report, require_valid
 
 _KEY = object()
@@ -54,7 +55,10 @@ class Checked(_Sealed):
 def check(
     root: Path, frames: Mapping[str, pd.DataFrame], declarations: Mapping[str, Declarations]
 ) -> Checked:
-    """Run every check over the tables (see build_report); ``.valid()`` of the result is
-    the one way to tables a release can be written from."""
+    """Run every check over the tables (see build_report), and set each observation's
+    flags from the report's warnings; ``.valid()`` of the result is the one way to tables
+    a release can be written from."""
     tables = dict(frames)  # later changes to the caller's dict do not reach it
-    return Checked(tables, build_report(root, tables, declarations), _KEY)
+    report = build_report(root, tables, declarations)
+    tables["observations"] = flag(tables["observations"], report)  # the warnings, by row
+    return Checked(tables, report, _KEY)

@@ -1,0 +1,46 @@
+"""Disputes in the data: each observation names the warnings of the report that involve it.
+
+A warning (a reviewed inconsistency of a source, or sources that disagree) lives in the
+validation report; ``flags`` carries its id onto every observation it quotes, so
+``WHERE len(flags) > 0`` finds each disputed figure without the report. A warning's id
+is its check's id, and for a table check the table and row it fails on:
+``table:percent-matches-count:ussc-2021-production:method-of-production/other``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csedata.report import Report
+
+
+def empty(rows: int) -> np.ndarray:
+    """A flags column without a flag: one shared empty tuple per row."""
+    column = np.empty(rows, dtype=object)
+    column.fill(())
+    return column
+
+
+def warnings(report: Report) -> dict[str, tuple[str, ...]]:
+    """Observation id -> the ids of the warnings that quote it, sorted."""
+    found: dict[str, set[str]] = {}
+    for check, failure in report.failures("warning"):
+        warning = check.id + (
+            f":{failure.table_id}/{failure.category}" if check.id.startswith("table:") else ""
+        )
+        for quote in failure.quotes:
+            if quote.observation_id is not None:
+                found.setdefault(quote.observation_id, set()).add(warning)
+    return {obs: tuple(sorted(ids)) for obs, ids in found.items()}
+
+
+def flag(obs: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """The observations with ``flags`` set from the report's warnings."""
+    column = empty(len(obs))
+    by_id = warnings(report)
+    if by_id:
+        ids = obs["observation_id"].astype(object).to_numpy()
+        for at in np.flatnonzero(pd.Series(ids).isin(list(by_id)).to_numpy()):
+            column[at] = by_id[ids[at]]
+    return obs.assign(flags=column)
