@@ -114,8 +114,16 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return text.rfind("\n", 0, start) + 1, len(text) if stop == -1 else stop
 
 
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens a sentence (where any word is capitalised)."""
+    before = text[max(0, at - 4) : at].rstrip(' "\u201c(')
+    return not before or before[-1] in ".!?:\n"
+
+
 def case_story_words(text: str, spec: Spec) -> list[str]:
-    """Capitalised words found only in the paragraphs of the spec's case-story exclusions."""
+    """Capitalised words that the spec's case-story paragraphs hold inside a sentence (a
+    sentence's first word is capitalised whatever it is) and the rest of the text never
+    holds."""
     spans = [
         _paragraph(text, at, at + len(ex.within))
         for ex in spec.exclude
@@ -127,8 +135,10 @@ def case_story_words(text: str, spec: Spec) -> list[str]:
     inside: set[str] = set()
     outside: set[str] = set()
     for m in CAPITALISED.finditer(text):
-        within = any(a <= m.start() < b for a, b in spans)
-        (inside if within else outside).add(m.group())
+        if not any(a <= m.start() < b for a, b in spans):
+            outside.add(m.group())
+        elif not _starts_sentence(text, m.start()):
+            inside.add(m.group())
     lower = set(re.findall(r"\b[a-z]+(?:-[a-z]+)*\b", text))
     return sorted(
         w for w in inside - outside - CALENDAR if w.lower() not in lower and len(w) >= MIN_PART

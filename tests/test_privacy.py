@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -57,16 +58,17 @@ def test_every_listed_name_is_in_a_source() -> None:
 def test_case_story_words_catch_a_name_nobody_listed() -> None:
     text = (
         "In 2020 the Commission counted 512 offenders.\n"
-        "Zed Quimby was sentenced to 10 years after abusing 3 children, said the Court.\n"
+        "Last year the judge sentenced Zed Quimby to 10 years for abusing 3 children, "
+        "said the Court. Quimby appealed.\n"
         "The court records show 40 cases. In March it rose.\n"
     )
     spec = Spec(
         source_id="example",
-        exclude=[Exclusion(within="sentenced to 10 years", reason="case-story")],
+        exclude=[Exclusion(within="to 10 years", reason="case-story")],
     )
     words = privacy.case_story_words(text, spec)
-    # the name is caught; a word also written in lower case, a month and a word that
-    # occurs outside the story are not
+    # the name is caught; a sentence's first word ("Last"), a word also written in lower
+    # case ("Court"), a month and a word that occurs outside the story are not
     assert words == ["Quimby", "Zed"]
 
 
@@ -75,9 +77,17 @@ def test_the_scan_reads_every_text_column(tmp_path: Path, frames: dict[str, pd.D
     for name, df in frames.items():
         path = tmp_path / f"{name}.parquet"
         parquet.write(df, path, schema_for(name))
-        expected = [c for c, col in schema_for(name).columns.items() if str(col.dtype) == "str"]
+        table = pq.read_table(path)
+        expected = [f.name for f in table.schema if _holds_strings(f.type)]
         assert expected, name
-        assert privacy.text_columns(pq.read_table(path)) == expected
+        assert privacy.text_columns(table) == expected
+
+
+def _holds_strings(kind: pa.DataType) -> bool:
+    """A column of text as the schema writes it: strings, or lists of strings."""
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _plant_label(frames: dict[str, pd.DataFrame], word: str) -> dict[str, pd.DataFrame]:
