@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from htmlfixtures import as_html
-from localsite import Page, Site, tree
+from htmlfixtures import CHANGED, as_html, change_value
+from localsite import Page, Site, serve_html, tree
 
 from csedata.cli import run_release
 from csedata.errors import CsedataError
@@ -26,16 +26,11 @@ def site() -> Iterator[Site]:
         yield running
 
 
-def serve(site: Site, pages: dict[str, bytes]) -> None:
-    for sid, body in pages.items():
-        site.pages[f"/{sid}"] = Page(body, "text/html; charset=utf-8", etag=f'"{sid}-1"')
-
-
 def test_html_sources_refresh_release_and_refuse(
     project: Path, site: Site, prefect_api: str, tmp_path: Path
 ) -> None:
     pages = as_html(project, site.url(""))
-    serve(site, pages)
+    serve_html(site, pages)
     first = run_release(project, None)
     assert (first["status"], first["version"]) == ("written", "1.0.0")
     released = tree(project / "processed")
@@ -47,7 +42,7 @@ def test_html_sources_refresh_release_and_refuse(
     assert tree(project / "processed") == released
 
     # new bytes in the page furniture only: the snapshot is recorded, no new release
-    sid = "ussc-2021-production"
+    sid = CHANGED
     furniture = pages[sid].replace(b"Suite 2-500", b"Suite 2-600, updated 2024-05-06")
     site.pages[f"/{sid}"] = Page(furniture, "text/html", etag='"2"')
     moved = run_release(project, None, refresh=True)
@@ -65,7 +60,7 @@ def test_html_sources_refresh_release_and_refuse(
     assert "sources.parquet: sha256 differs" in rebuilt["differences"]
 
     # a changed statistic (a table's cells): a patch release naming the new snapshot
-    value = furniture.replace(b"<td>66</td><td>12.9%</td>", b"<td>67</td><td>13.1%</td>")
+    value = change_value(furniture)
     site.pages[f"/{sid}"] = Page(value, "text/html", etag='"3"')
     patch = run_release(project, None, refresh=True)
     assert (patch["status"], patch["version"]) == ("written", "1.0.1")
