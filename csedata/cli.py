@@ -12,8 +12,10 @@ from typing import Annotated, Any
 
 import typer
 
+from csedata import onboardcommands
 from csedata.batches import BATCH_SIZE
 from csedata.boundary import guard
+from csedata.options import RootOption, VerboseOption
 from csedata.serve import WEEKLY
 
 app = typer.Typer(
@@ -22,17 +24,6 @@ app = typer.Typer(
     help=__doc__,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-RootOption = Annotated[
-    Path,
-    typer.Option(
-        "--root", help="Project folder holding raw/ and processed/.", envvar="CSEDATA_ROOT"
-    ),
-]
-VerboseOption = Annotated[
-    bool,
-    typer.Option("--verbose", "-v", help="Show Prefect's log, and an error's traceback."),
-]
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -176,32 +167,8 @@ def refresh_command(
         raise typer.Exit(1)
 
 
-@app.command("add-source")
-@guard
-def add_source_command(
-    file: Annotated[Path, typer.Argument(help="The document as published: PDF, HTML or text.")],
-    source_id: Annotated[str, typer.Option("--id", help="New source id (lowercase-with-dashes).")],
-    title: Annotated[str, typer.Option(help="Title of the document.")],
-    publisher: Annotated[str, typer.Option(help="Who published it.")],
-    kind: Annotated[str, typer.Option(help="primary_statistics, news, press_release, advocacy.")],
-    jurisdiction: Annotated[str, typer.Option(help="Default jurisdiction of its figures.")],
-    url: Annotated[str | None, typer.Option(help="Where it is published.")] = None,
-    published: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    root: RootOption = Path("."),
-    verbose: VerboseOption = False,
-) -> None:
-    """Register a document in raw/, prepare it and write a draft spec listing every table
-    and number token (flows/specs/ID.yaml) to turn into figures and exclusions."""
-    from datetime import UTC, datetime
-
-    from csedata.onboard import add_source
-
-    fields: dict[str, str | None] = {"source_id": source_id, "title": title}
-    fields |= {"publisher": publisher, "kind": kind}
-    fields |= {"jurisdiction": jurisdiction, "url": url, "published": published}
-    source, spec = add_source(root.resolve(), file, fields, datetime.now(UTC).date())
-    typer.echo(f"registered {source.source_id}: raw/{source.file} ({source.media_type})")
-    typer.echo(f"draft spec: {spec.relative_to(root.resolve())}")
+app.command("add-source")(onboardcommands.add_source_command)
+app.command("check-spec")(onboardcommands.check_spec_command)
 
 
 @app.command("serve")

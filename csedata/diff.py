@@ -8,7 +8,10 @@ result is plain JSON (diff.json in each release) and also drives the version:
   source removed (their ids are public and stable);
 - minor: a column or table added, or an observation or a source added;
 - patch: anything else (changed values, quotes, descriptions, ledger rows);
-- no difference at all: no new release.
+- no difference, or only a new snapshot of a source (the columns of ``SNAPSHOT``
+  changed, nothing else): no new release. The latest release keeps naming the
+  snapshot it was built from, which still holds every one of its statistics at
+  its offsets; the next release that changes something carries the new one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from schemas import schema_for
 from schemas.describe import primary_key
 
 STABLE = ("observations", "sources")  # row keys that users cite: removing one breaks them
-LEVELS = {1: "patch", 2: "minor", 3: "major"}
+LEVELS = {1: "patch", 2: "minor", 3: "major"}  # 0: no release
+# Columns of sources.parquet that say which snapshot was read, not what it says
+SNAPSHOT = frozenset({"file", "sha256", "bytes", "accessed", "content_type"})
 LISTED = 50  # changelog lines per table before "and N more"
 
 
@@ -158,14 +163,25 @@ def _level(name: str, entry: dict[str, Any]) -> int:
         return 3
     if columns["added"] or (name in STABLE and rows["added"]):
         return 2
-    return 1
+    return 0 if name == "sources" and _snapshots_only(entry) else 1
+
+
+def _snapshots_only(entry: dict[str, Any]) -> bool:
+    """Only which snapshot a source was read from changed, in no other column or row."""
+    columns, rows = entry["columns"], entry["rows"]
+    return (
+        not any(columns.values())
+        and "description" not in entry
+        and not rows["added"]
+        and not rows["removed"]
+        and all(change["changes"].keys() <= SNAPSHOT for change in rows["changed"])
+    )
 
 
 def change_level(tables: dict[str, Any]) -> str | None:
-    """major, minor or patch for these differences; None when there are none."""
-    if not tables:
-        return None
-    return LEVELS[max(_level(name, entry) for name, entry in tables.items())]
+    """major, minor or patch for these differences; None when there are none, or when
+    the only ones are new snapshots of sources whose statistics did not change."""
+    return LEVELS.get(max((_level(name, entry) for name, entry in tables.items()), default=0))
 
 
 def report(old: str | None, new: str, tables: dict[str, Any]) -> dict[str, Any]:

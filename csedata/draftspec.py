@@ -18,7 +18,8 @@ from csedata.ledger import TOKEN
 from csedata.spec import Patterns
 from csedata.text import place, slug
 
-_SENTENCE_END = re.compile(r"(?<!\b\d)[.!?](?=\s)|\n\s*\n")  # "Table 1." goes on
+# "Table 1." goes on; a sentence stops at a table (before its first line, after its last)
+_SENTENCE_END = re.compile(r"(?<!\b\d)[.!?](?=\s)|\n\s*\n|\n(?=[^\n]*\t)|\t[^\n]*\n")
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -62,8 +63,14 @@ def table_entries(text: str) -> list[dict[str, Any]]:
     return entries
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end], its whitespace collapsed."""
+def context(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end], or the table row it is a cell of (cells
+    between " | "), its whitespace collapsed."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    line = text[first : last if last != -1 else len(text)]
+    if "\t" in line:
+        return " | ".join(" ".join(cell.split()) for cell in line.split("\t"))
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
     return " ".join(text[ends[-1] if ends else 0 : after.end() if after else len(text)].split())
@@ -92,7 +99,7 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
         f"# Draft spec for {source_id}, written by csedata add-source. Every table and every",
         "# number token of the prepared text is listed below as a comment: uncomment each",
         "# table entry you keep (drop its rows: line), and make each token a figure (under",
-        "# figures:) or an exclusion (under exclude:). `csedata release` names what is left.",
+        "# figures:) or an exclusion (under exclude:). `csedata check-spec ID` lists what is left.",
         f"source_id: {source_id}",
         "defaults:",
         "  measure: null  # what the figures count, e.g. offenders sentenced",
@@ -100,17 +107,18 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
         "  period: null",
         "tables: []",
     ]
-    for entry in table_entries(text):
+    entries = table_entries(text)
+    for entry in entries:
         units = list(entry["columns"].values())
         if len(set(units)) < len(units):
-            out.append("#  # columns of one unit: a table keeps one value per row and unit;")
-            out.append("#  # keep one column here and take the others as figures")
+            out.append("#  # its columns share a unit, and a table has one value per row and unit:")
+            out.append("#  # take its cells as figures instead, each quoting its row")
         out.append(f"#  - table_id: {entry['table_id']}")
         for key in ("title", "columns", "total", "responses", "rows"):
             out.append(f"#    {key}: {json.dumps(entry[key], ensure_ascii=False)}")
     out.append("figures: []")
     for m in _outside_tables(text, patterns):
-        sentence = _sentence(text, m.start(), m.end())
+        sentence = context(text, m.start(), m.end())
         words = slug(" ".join(text[m.end() : m.end() + 40].split()[:3]))
         out += [
             f"#  # {place(text, m.start())}: {json.dumps(sentence, ensure_ascii=False)}",
@@ -121,4 +129,21 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
             "#    label: TODO",
         ]
     out.append("exclude: []  # - {within: ..., reason: year|non-statistical|..., note: ...}")
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, *_label_numbers(text, entries)]) + "\n"
+
+
+def _label_numbers(text: str, entries: list[dict[str, Any]]) -> list[str]:
+    """An exclusion per row label that holds a number ("District 01"): it names the row."""
+    lines = []
+    for entry in entries:
+        for label in entry["rows"]:
+            within = label + "\t"
+            if TOKEN.search(label) and text.count(within) == 1:
+                note = json.dumps(f"part of a row label of {entry['title']}", ensure_ascii=False)
+                lines.append(
+                    f"#  - {{within: {json.dumps(within, ensure_ascii=False)}, reason: name, "
+                    f"note: {note}}}"
+                )
+    if lines:
+        lines.insert(0, "#  # numbers in the row labels of the tables above, for the tables kept")
+    return lines

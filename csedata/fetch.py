@@ -21,6 +21,8 @@ from importlib import metadata
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from csedata.limits import limit
+
 # Types the prepare stage reads (csedata.prepare); an image or an archive is refused.
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf"})
 
@@ -38,6 +40,12 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def configured_limits() -> Limits:
+    """The limits of every download (refresh, add-source): the deadline from the environment
+    (CSEDATA_FETCH_DEADLINE, csedata.limits)."""
+    return Limits(deadline=limit("CSEDATA_FETCH_DEADLINE"))
 
 
 @dataclass(frozen=True)

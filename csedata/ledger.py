@@ -49,6 +49,27 @@ def ledger(
     observations: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """One row per number token, each with status, observation id or reason."""
+    rows, unexplained = account(source_id, text, spec, patterns, observations)
+    if unexplained:
+        first = unexplained[0]
+        context = " ".join(text[max(0, first.start() - 40) : first.end() + 40].split())
+        more = f" (and {len(unexplained) - 1} more)" if len(unexplained) > 1 else ""
+        raise CsedataError(
+            f"raw/{file}",
+            f"number {first.group()!r} at {place(text, first.start())} is neither extracted "
+            f"nor excluded in flows/specs/{source_id}.yaml{more}: ...{context}...",
+        )
+    return rows
+
+
+def account(
+    source_id: str,
+    text: str,
+    spec: Spec,
+    patterns: Patterns,
+    observations: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[re.Match[str]]]:
+    """The ledger's rows, and the number tokens that are neither extracted nor excluded."""
     where = f"flows/specs/{source_id}.yaml"
     excluded: list[tuple[int, int, str, str | None]] = []
     for rule in patterns.exclude_patterns:
@@ -90,13 +111,4 @@ def ledger(
                 "note": note,
             }
         )
-    if unexplained:
-        first = unexplained[0]
-        context = " ".join(text[max(0, first.start() - 40) : first.end() + 40].split())
-        more = f" (and {len(unexplained) - 1} more)" if len(unexplained) > 1 else ""
-        raise CsedataError(
-            f"raw/{file}",
-            f"number {first.group()!r} at {place(text, first.start())} is neither extracted "
-            f"nor excluded in {where}{more}: ...{context}...",
-        )
-    return rows
+    return rows, unexplained

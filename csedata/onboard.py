@@ -1,10 +1,11 @@
 """Add a new source: register its file as published, prepare it, write a draft spec.
 
-The file is copied into raw/ once, read-only, as ``<source_id>`` with the
-extension of its media type (told by its content); the registry gets its entry;
-flows/specs/<source_id>.yaml gets a draft (csedata.draftspec) that declares
-nothing yet, so the next release stops on the first number token the maintainer
-has not turned into a figure or an exclusion. Nothing is overwritten: an id or a
+The file (or the document at a URL, downloaded as a refresh downloads) is copied
+into raw/ once, read-only, as ``<source_id>`` with the extension of its media type
+(told by its content); the registry gets its entry; flows/specs/<source_id>.yaml
+gets a draft (csedata.draftspec) that declares nothing yet, so the next release
+stops on the first number token the maintainer has not turned into a figure or an
+exclusion (csedata check-spec lists them all). Nothing is overwritten: an id or a
 spec that exists is refused before anything is written.
 """
 
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from csedata import draftspec, snapshots
 from csedata.errors import CsedataError
+from csedata.fetch import FetchError, Validators, configured_limits, fetch
 from csedata.mediatype import UnknownMedia, sniff
 from csedata.prepare.dispatch import prepare
 from csedata.registry import REGISTRY, Source, load_registry
@@ -26,26 +28,46 @@ from csedata.release import release_lock
 from csedata.spec import load_patterns, spec_path
 
 
-def add_source(root: Path, file: Path, fields: dict[str, Any], today: date) -> tuple[Source, Path]:
-    """Register ``file`` with the registry ``fields`` (source_id, title, publisher, ...)."""
+def is_url(origin: str) -> bool:
+    return origin.startswith(("http://", "https://"))
+
+
+def _document(origin: str) -> tuple[bytes, str | None]:
+    """The bytes of a file, or of a URL downloaded as a refresh downloads (same code and
+    limits: csedata.fetch), and the media type the server declared."""
+    if is_url(origin):
+        try:
+            fetched = fetch(origin, Validators(), configured_limits())
+        except FetchError as exc:
+            raise CsedataError(origin, str(exc)) from exc
+        if fetched.body is None:  # only a conditional request is answered 304
+            raise CsedataError(origin, "the server sent no content")
+        return fetched.body, fetched.content_type
+    if not Path(origin).is_file():
+        raise CsedataError(origin, "file not found")
+    return Path(origin).read_bytes(), None
+
+
+def add_source(root: Path, origin: str, fields: dict[str, Any], today: date) -> tuple[Source, Path]:
+    """Register the file or URL ``origin`` with the registry ``fields`` (source_id, title,
+    publisher, ...); a URL is the entry's ``url`` unless the fields give one."""
     sid = str(fields["source_id"])
-    if not file.is_file():
-        raise CsedataError(str(file), "file not found")
-    data = file.read_bytes()
+    data, content_type = _document(origin)
     try:
         media_type = sniff(data)
     except UnknownMedia as exc:
-        raise CsedataError(str(file), str(exc)) from exc
+        raise CsedataError(origin, str(exc)) from exc
     rel = f"{sid}{snapshots.EXTENSIONS[media_type]}"
     entry = {
         "file": rel,
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
         "media_type": media_type,
+        "content_type": content_type,
         "accessed": today.isoformat(),
         "published": None,
-        "url": None,
         **fields,
+        "url": fields.get("url") or (origin if is_url(origin) else None),
     }
     entry.setdefault("citation", f'{entry.get("publisher")}. "{entry.get("title")}".')
     try:

@@ -30,7 +30,7 @@ from typing import Any
 
 from csedata import snapshots
 from csedata.errors import CsedataError
-from csedata.fetch import Fetched, FetchError, Limits, Validators, fetch
+from csedata.fetch import Fetched, FetchError, Limits, Validators, configured_limits, fetch
 from csedata.limits import limit
 from csedata.registry import Source, load_registry, select
 from csedata.release import release_lock
@@ -131,7 +131,7 @@ def refresh_sources(
     host costs its retries once, not once per source), without the release lock;
     registering new snapshots takes it, one source at a time.
     """
-    limits = limits or Limits(deadline=limit("CSEDATA_FETCH_DEADLINE"))
+    limits = limits or configured_limits()
     with release_lock(root):
         registry = select(load_registry(root), ids)
     stop_at = time.monotonic() + limit("CSEDATA_REFRESH_DEADLINE")

@@ -360,4 +360,18 @@ def rebuild(
         f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
         for rel in differing
     ]
-    return Rebuilt(version, differences, notes)
+    return Rebuilt(version, _newer_snapshots(frames["sources"], manifest) + differences, notes)
+
+
+def _newer_snapshots(sources: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
+    """Why a rebuild differs after a refresh that changed no statistic (no release then):
+    the registry names newer snapshots than the release was built from."""
+    named = manifest.get("sources", {})
+    moved = [
+        str(row.source_id)
+        for row in sources.itertuples()
+        if row.source_id in named and named[row.source_id]["sha256"] != row.sha256
+    ]
+    if not moved:
+        return []
+    return [f"raw/sources.yaml: names newer snapshots than the release of {', '.join(moved)}"]

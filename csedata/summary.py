@@ -44,7 +44,8 @@ def line(outcome: dict[str, Any]) -> str:
         result = f"{differ} files differ" if differ else "every file identical"
         text = f"rebuilt release {outcome['version']} into {outcome['path']} ({result}; {work})"
     elif outcome["status"] == "unchanged":
-        text = f"up to date: {where} (nothing written: same tables as the latest release; {work})"
+        same = "nothing written: same statistics as the latest release"
+        text = f"up to date: {where} ({same}; {work})"
     elif outcome["previous"] is None:
         text = f"wrote {where} (first release; {outcome['observations']} observations; {work})"
     else:

@@ -30,3 +30,14 @@ def as_html(root: Path, url: str | None = None) -> dict[str, bytes]:
             entry["url"] = f"{url}/{sid}"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return pages
+
+
+CHANGED = "ussc-2021-production"  # the source whose page change_value edits
+
+
+def change_value(page: bytes) -> bytes:
+    """The page of CHANGED with one statistic changed: a cell of its Method of Production
+    table and its percentage of 512. Every spec entry still matches: a patch release."""
+    old, new = b"<td>66</td><td>12.9%</td>", b"<td>67</td><td>13.1%</td>"
+    assert old in page
+    return page.replace(old, new)

@@ -134,6 +134,12 @@ def mirror(project: Path, site: Site, missing: str | None = None) -> dict[str, b
     return texts
 
 
+def serve_html(site: Site, pages: dict[str, bytes]) -> None:
+    """Serve each source's page at /<source_id> as HTML, with an ETag."""
+    for sid, body in pages.items():
+        site.pages[f"/{sid}"] = Page(body, "text/html; charset=utf-8", etag=f'"{sid}-1"')
+
+
 def tree(folder: Path) -> dict[str, str]:
     """Every file under folder with its sha256, to show that nothing changed."""
     return {

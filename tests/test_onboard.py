@@ -37,7 +37,7 @@ FIELDS = {
 
 
 def add(project: Path) -> Path:
-    source, spec = add_source(project, PDF, FIELDS, date(2030, 1, 2))
+    source, spec = add_source(project, str(PDF), FIELDS, date(2030, 1, 2))
     assert (source.file, source.media_type) == (f"{SID}.pdf", "application/pdf")
     return spec
 
@@ -93,13 +93,15 @@ def test_refusals_write_nothing(project: Path, tmp_path: Path) -> None:
     add(project)
     registry = (project / "raw" / "sources.yaml").read_text()
     with pytest.raises(CsedataError, match="'fixture-report' is already registered"):
-        add_source(project, PDF, FIELDS, date(2030, 1, 2))
+        add_source(project, str(PDF), FIELDS, date(2030, 1, 2))
     image = tmp_path / "chart.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(CsedataError, match=r"chart.png: neither a PDF"):
-        add_source(project, image, FIELDS | {"source_id": "other"}, date(2030, 1, 2))
+        add_source(project, str(image), FIELDS | {"source_id": "other"}, date(2030, 1, 2))
     with pytest.raises(CsedataError, match=r"field 'kind'"):
-        add_source(project, PDF, FIELDS | {"source_id": "other", "kind": "blog"}, date(2030, 1, 2))
+        add_source(
+            project, str(PDF), FIELDS | {"source_id": "other", "kind": "blog"}, date(2030, 1, 2)
+        )
     assert (project / "raw" / "sources.yaml").read_text() == registry
     assert not (project / "flows" / "specs" / "other.yaml").exists()
     assert yaml.safe_load(registry)["sources"][-1]["source_id"] == SID

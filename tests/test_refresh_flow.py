@@ -62,7 +62,7 @@ def test_refresh_then_release(
     assert done.stdout == (
         f"refresh: {n_sources} sources checked: {n_sources - 1} not-modified, 1 failed; "
         f"up to date: release 1.0.0 at {project / 'processed' / '1.0.0'} "
-        "(nothing written: same tables as the latest release; "
+        "(nothing written: same statistics as the latest release; "
         f"0 sources extracted, {n_sources} from cache); "
         # the real sources hold one disagreement no one has reviewed (test_validation_flow)
         "needs a decision: 1 unreviewed warning (see its report)\n"

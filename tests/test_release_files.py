@@ -439,3 +439,34 @@ def test_row_changes_match_on_the_key_in_key_order(tmp_path: Path) -> None:
         },
         {"key": {"source_id": "b", "char_start": 1}, "changes": {"n": {"old": 1.0, "new": 2.0}}},
     ]
+
+
+def _changed_row(changes: dict[str, object]) -> dict[str, object]:
+    none: dict[str, list[object]] = {"added": [], "removed": [], "retyped": [], "redescribed": []}
+    row = {
+        "key": {"source_id": "s"},
+        "changes": {c: {"old": 1, "new": v} for c, v in changes.items()},
+    }
+    return {
+        "status": "changed",
+        "columns": none,
+        "rows": {"added": [], "removed": [], "changed": [row]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("sources", "others", "level"),
+    [
+        ({"sha256": "b", "file": "f2", "bytes": 2, "accessed": "d"}, False, None),
+        ({"sha256": "b", "citation": "new wording"}, False, "patch"),
+        ({"sha256": "b", "accessed": "d"}, True, "patch"),
+    ],
+    ids=["new-snapshot-only", "citation-changed", "statistic-changed"],
+)
+def test_a_new_snapshot_alone_makes_no_release(
+    sources: dict[str, object], others: bool, level: str | None
+) -> None:
+    tables = {"sources": _changed_row(sources)}
+    if others:  # a value of an observation changed with the snapshot
+        tables["observations"] = _changed_row({"value": 2.0})
+    assert diff.change_level(tables) == level
