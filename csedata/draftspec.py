@@ -57,10 +57,16 @@ def table_entries(text: str) -> list[dict[str, Any]]:
                 "columns": {h.strip(): "percent" if "%" in h else "count" for h in header},
                 "total": total,
                 "responses": "exclusive",
-                "rows": labels,
+                "row_titles": {label: _sentence_case(label) for label in labels},
             }
         )
     return entries
+
+
+def _sentence_case(label: str) -> str:
+    """A first guess at a row's display title: its label, capitalised, not shouted."""
+    text = label.capitalize() if label.isupper() else label
+    return text[:1].upper() + text[1:]
 
 
 def context(text: str, start: int, end: int) -> str:
@@ -98,13 +104,15 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
     out = [
         f"# Draft spec for {source_id}, written by csedata add-source. Every table and every",
         "# number token of the prepared text is listed below as a comment: uncomment each",
-        "# table entry you keep (drop its rows: line), and make each token a figure (under",
+        "# table entry you keep (check its row_titles), and make each token a figure (under",
         "# figures:) or an exclusion (under exclude:). `csedata check-spec ID` lists what is left.",
         f"source_id: {source_id}",
         "defaults:",
-        "  measure: null  # what the figures count, e.g. offenders sentenced",
+        "  measure: null  # an id of flows/vocabularies/measures.yaml (or one per unit)",
         "  universe: null  # the base of the percentages",
         "  period: null",
+        "  producer: null  # who measured: an id of flows/vocabularies/producers.yaml",
+        "  place: null  # where: an id of flows/vocabularies/places.yaml",
         "tables: []",
     ]
     entries = table_entries(text)
@@ -114,7 +122,7 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
             out.append("#  # its columns share a unit, and a table has one value per row and unit:")
             out.append("#  # take its cells as figures instead, each quoting its row")
         out.append(f"#  - table_id: {entry['table_id']}")
-        for key in ("title", "columns", "total", "responses", "rows"):
+        for key in ("title", "columns", "total", "responses", "row_titles"):
             out.append(f"#    {key}: {json.dumps(entry[key], ensure_ascii=False)}")
     out.append("figures: []")
     for m in _outside_tables(text, patterns):
@@ -127,6 +135,7 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
             f"#    quote: {json.dumps(sentence, ensure_ascii=False)}",
             f"#    value: {json.dumps(m.group())}",
             "#    label: TODO",
+            "#    title: TODO",
         ]
     out.append("exclude: []  # - {within: ..., reason: year|non-statistical|..., note: ...}")
     return "\n".join([*out, *_label_numbers(text, entries)]) + "\n"
@@ -136,7 +145,7 @@ def _label_numbers(text: str, entries: list[dict[str, Any]]) -> list[str]:
     """An exclusion per row label that holds a number ("District 01"): it names the row."""
     lines = []
     for entry in entries:
-        for label in entry["rows"]:
+        for label in entry["row_titles"]:
             within = label + "\t"
             if TOKEN.search(label) and text.count(within) == 1:
                 note = json.dumps(f"part of a row label of {entry['title']}", ensure_ascii=False)

@@ -65,19 +65,24 @@ def test_the_drafted_tables_extract_every_cell(project: Path) -> None:
     source = load_registry(project)[SID]
     text = prepare(project, source).text
     drafted = draftspec.table_entries(text)
-    assert [(e["title"], e["rows"]) for e in drafted] == [
+    assert [(e["title"], list(e["row_titles"])) for e in drafted] == [
         (caption, [row[0] for row in rows[1:]]) for caption, rows, _ in REPORT_TABLES
     ]
     # as drafted, each table whose columns have distinct units extracts (Table 2 has two
     # columns of months, which the draft says to split)
-    entries = [
-        {k: v for k, v in e.items() if k != "rows"}
-        for e in drafted
-        if len(set(e["columns"].values())) == len(e["columns"])
-    ]
+    entries = [e for e in drafted if len(set(e["columns"].values())) == len(e["columns"])]
     assert len(entries) == len(REPORT_TABLES) - 1
     spec = Spec.model_validate(
-        {"source_id": SID, "defaults": {"measure": "m", "universe": "u"}, "tables": entries}
+        {
+            "source_id": SID,
+            "defaults": {
+                "measure": {"count": "offenders-sentenced", "percent": "share-of-offenders"},
+                "universe": "u",
+                "producer": "unknown",
+                "place": "unknown",
+            },
+            "tables": entries,
+        }
     )
     observations = extract(source, spec, text)
     data = {caption: rows for caption, rows, _ in REPORT_TABLES}
