@@ -114,6 +114,17 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return text.rfind("\n", 0, start) + 1, len(text) if stop == -1 else stop
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted, those that overlap or touch made one."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def case_story_words(text: str, spec: Spec) -> list[str]:
     """Capitalised words found only in the paragraphs of the spec's case-story exclusions."""
     spans = [
@@ -124,11 +135,16 @@ def case_story_words(text: str, spec: Spec) -> list[str]:
     ]
     if not spans:
         return []
+    # Spans are whole lines and a word never crosses a line break, so the words of the
+    # text are those of its pieces, found piece by piece in C rather than tested one by one.
     inside: set[str] = set()
     outside: set[str] = set()
-    for m in CAPITALISED.finditer(text):
-        within = any(a <= m.start() < b for a, b in spans)
-        (inside if within else outside).add(m.group())
+    at = 0
+    for a, b in _merged(spans):
+        outside.update(CAPITALISED.findall(text, at, a))
+        inside.update(CAPITALISED.findall(text, a, b))
+        at = b
+    outside.update(CAPITALISED.findall(text, at))
     lower = set(re.findall(r"\b[a-z]+(?:-[a-z]+)*\b", text))
     return sorted(
         w for w in inside - outside - CALENDAR if w.lower() not in lower and len(w) >= MIN_PART
