@@ -39,6 +39,8 @@ TARGETS = {
     "rerun": 0.10,
     "tokenizer": 3.0,  # extraction CPU / the tokenizer floor's, one core
     "parquet": 3.0,  # validation / reading the same tables from Parquet
+    "dask": 0.6,  # extraction on a worker per core / on one core, wall
+    "peak_growth": 1.5,  # peak memory at 10,000 documents / at 1,000
 }
 
 
@@ -223,6 +225,16 @@ def _large_lines(results: dict[int, Any]) -> list[Line]:
         )
     )
     if 1_000 in results:
+        small = results[1_000]["full"]["peak_bytes"]
+        growth = big["full"]["peak_bytes"] / small
+        lines.append(
+            (
+                f"peak memory, 10,000 docs / 1,000 docs ({_gib(small)})",
+                f"{growth:.2f}x",
+                f"<= {TARGETS['peak_growth']}x",
+                growth <= TARGETS["peak_growth"],
+            )
+        )
         ratio = big["full"]["flow"] / results[1_000]["full"]["flow"]
         lines.append(
             (
@@ -256,6 +268,11 @@ def _floor_lines(result: dict[str, Any]) -> list[Line]:
         ),
         (f"no-change rerun ({_s(rerun)}) / full run ({_s(full)})", rerun / full, "rerun"),
     ]
+    if size >= LOCAL_CLUSTER_FROM:  # the flow extracted on a local Dask cluster
+        dask, one = result["full"]["extract"], direct["extract"]
+        ratios.append(
+            (f"extraction, Dask workers ({_s(dask)}) / one core ({_s(one)})", dask / one, "dask")
+        )
     return [
         (
             label,
