@@ -277,7 +277,7 @@ def _floor_lines(result: dict[str, Any]) -> list[Line]:
         (
             label,
             f"{ratio:.1%}" if key == "rerun" else f"{ratio:.2f}x",
-            f"<= {TARGETS[key]:.0%}" if key == "rerun" else f"<= {TARGETS[key]:.0f}x",
+            f"<= {TARGETS[key]:.0%}" if key == "rerun" else f"<= {TARGETS[key]:g}x",
             ratio <= TARGETS[key],
         )
         for label, ratio, key in ratios
