@@ -4,7 +4,10 @@ Modes: ``prefect`` runs the release flow as ``csedata release`` does and reads
 each task's start and end back from Prefect's API; ``direct`` calls the same
 plain functions in the same order without Prefect (the orchestration floor's
 complement); ``bare`` runs a one-task Prefect flow and nothing else (the
-orchestration floor). Each prints one JSON line: timings in seconds and the
+orchestration floor); ``tokenizer`` reads, hashes and decodes every raw file and
+finds its number tokens with the ledger's one regex, nothing else (extraction's
+floor); ``parquet`` reads the tables of the latest release from their Parquet
+files (validation's floor). Each prints one JSON line: timings in seconds and the
 process's peak resident memory. A process per run keeps peaks apart.
 """
 
@@ -98,7 +101,9 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     timed = _Timer()
     times = timed.times
     groups = timed("registry", lambda: pipeline.plan(root, None, batch_size))
+    cpu = time.process_time()
     extracted = timed("extract", lambda: pipeline.extract_batches(root, groups))
+    extract_cpu = time.process_time() - cpu
     lock_sha256 = uptodate.lock_sha256(root)
     inputs = extracted.inputs(lock_sha256)
     status, rows = "unchanged", None
@@ -112,7 +117,43 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
         outcome = timed("write", lambda: release.publish(root, validated, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
         status, rows = outcome.status, len(validated.frames["observations"])
-    return {"status": status, "observations": rows, **times, "total": sum(times.values())}
+    total = sum(times.values())
+    return {
+        "status": status,
+        "observations": rows,
+        **times,
+        "total": total,
+        "extract_cpu": extract_cpu,
+    }
+
+
+def _tokenizer(root: Path) -> dict[str, Any]:
+    """Extraction's floor, on one core: each registered raw file read, hashed with
+    sha256, decoded and scanned for every number token by the ledger's compiled regex
+    (csedata.ledger.TOKEN). CPU seconds, so other work on the machine counts less."""
+    import hashlib
+
+    from csedata.ledger import TOKEN
+    from csedata.registry import load_registry
+
+    paths = [root / "raw" / source.file for source in load_registry(root).values()]
+    cpu, tokens = time.process_time(), 0
+    for path in paths:
+        data = path.read_bytes()
+        hashlib.sha256(data).hexdigest()
+        tokens += sum(1 for _ in TOKEN.finditer(data.decode("utf-8")))
+    return {"documents": len(paths), "tokens": tokens, "floor_cpu": time.process_time() - cpu}
+
+
+def _parquet(root: Path) -> dict[str, Any]:
+    """Validation's floor: the latest release's tables read from their Parquet files into
+    pandas, as ``csedata verify`` reads them before validating (wall seconds)."""
+    from csedata import parquet
+
+    release = root / "processed" / (root / "processed" / "LATEST").read_text().strip()
+    started = time.perf_counter()
+    rows = sum(len(parquet.read_frame(path)) for path in sorted(release.glob("*.parquet")))
+    return {"rows": rows, "read": time.perf_counter() - started}
 
 
 def _bare() -> dict[str, Any]:
@@ -146,6 +187,10 @@ def main() -> None:
         result = _direct(root, batch_size)
     elif mode == "bare":
         result = _bare()
+    elif mode == "tokenizer":
+        result = _tokenizer(root)
+    elif mode == "parquet":
+        result = _parquet(root)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     result["in_process"] = time.perf_counter() - started

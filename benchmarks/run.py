@@ -35,9 +35,12 @@ TARGETS = {
     "end_to_end": 60.0,
     "peak": 2 * GIB,
     "linear": 11.0,
-    "validate": 2.0,
     "floor": 1.5,
     "rerun": 0.10,
+    "tokenizer": 3.0,  # extraction CPU / the tokenizer floor's, one core
+    "parquet": 3.0,  # validation / reading the same tables from Parquet
+    "dask": 0.6,  # extraction on a worker per core / on one core, wall
+    "peak_growth": 1.5,  # peak memory at 10,000 documents / at 1,000
 }
 
 
@@ -91,6 +94,10 @@ def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.1f}" if n / seconds < 100 else f"{n / seconds:,.0f}"
 
 
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
 def _gib(n: float) -> str:
     return f"{n / GIB:.2f} GiB"
 
@@ -101,6 +108,7 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
     generate(root, size)
     generated = time.perf_counter() - started
     _clean(root)
+    tokenizer = _measure("tokenizer", root, env)
     direct = _measure("direct", root, env)
     direct_rerun = _measure("direct", root, env)
     _clean(root)
@@ -108,6 +116,7 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
     rerun, said = _release(root, env)
     if full["status"] != "written" or not said.startswith("up to date"):
         raise SystemExit(f"unexpected outcome at {size} documents: {full} / {said}")
+    parquet = _measure("parquet", root, env)
     obs = full["observations"]
     rows = [
         ("refresh", "n/a (no URLs)", "n/a (no URLs)"),
@@ -127,6 +136,9 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
         ("peak memory", _gib(full["peak_bytes"]), _gib(direct["peak_bytes"])),
         ("CPU time (process)", _s(full["cpu"]), _s(direct["cpu"])),
         ("no-change rerun (fresh process)", _s(rerun), _s(direct_rerun["process"])),
+        ("extraction CPU per document (one core)", "", _ms(direct["extract_cpu"] / size)),
+        ("  tokenizer floor per document", "", _ms(tokenizer["floor_cpu"] / size)),
+        ("  reading the release's Parquet tables", "", _s(parquet["read"])),
     ]
     print(
         f"\n== {size:,} documents: {obs:,} observations, {full['tasks']} Prefect tasks "
@@ -149,7 +161,15 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
     latest = (root / "processed" / "LATEST").read_text().strip()
     page = report_page.figures(root / "processed" / latest / "validation")
     report_page.show(f"validation report of release {latest}, {size:,} documents", page)
-    return {"size": size, "full": full, "rerun": rerun, "direct": direct, "page": page}
+    return {
+        "size": size,
+        "full": full,
+        "rerun": rerun,
+        "direct": direct,
+        "page": page,
+        "tokenizer": tokenizer,
+        "parquet": parquet,
+    }
 
 
 def bench_floor(workdir: Path, repeats: int = 3) -> tuple[float, float]:
@@ -205,25 +225,17 @@ def _large_lines(results: dict[int, Any]) -> list[Line]:
             big["full"]["peak_bytes"] <= TARGETS["peak"],
         )
     )
-    validate_s = big["direct"]["validate"]
-    lines.append(
-        (
-            f"validation of {big['full']['observations']:,} observations, all checks",
-            _s(validate_s),
-            f"<= {TARGETS['validate']:.0f} s",
-            validate_s <= TARGETS["validate"],
-        )
-    )
-    share = big["rerun"] / big["full"]["process"]
-    lines.append(
-        (
-            "no-change rerun / full run, 10,000 docs (processes)",
-            f"{share:.1%}",
-            f"<= {TARGETS['rerun']:.0%}",
-            share <= TARGETS["rerun"],
-        )
-    )
     if 1_000 in results:
+        small = results[1_000]["full"]["peak_bytes"]
+        growth = big["full"]["peak_bytes"] / small
+        lines.append(
+            (
+                f"peak memory, 10,000 docs / 1,000 docs ({_gib(small)})",
+                f"{growth:.2f}x",
+                f"<= {TARGETS['peak_growth']}x",
+                growth <= TARGETS["peak_growth"],
+            )
+        )
         ratio = big["full"]["flow"] / results[1_000]["full"]["flow"]
         lines.append(
             (
@@ -236,9 +248,47 @@ def _large_lines(results: dict[int, Any]) -> list[Line]:
     return lines
 
 
+def _floor_lines(result: dict[str, Any]) -> list[Line]:
+    """The ratios of one size to floors measured in the same run."""
+    size, direct = result["size"], result["direct"]
+    extract, floor = direct["extract_cpu"], result["tokenizer"]["floor_cpu"]
+    validate, read = direct["validate"], result["parquet"]["read"]
+    rerun, full = result["rerun"], result["full"]["process"]
+    ratios = [
+        (
+            f"extraction CPU ({_ms(extract / size)}/doc) / tokenizer floor "
+            f"({_ms(floor / size)}/doc), {size:,} docs",
+            extract / floor,
+            "tokenizer",
+        ),
+        (
+            f"validation ({_s(validate)}) / Parquet read ({_s(read)}), "
+            f"{result['full']['observations']:,} observations",
+            validate / read,
+            "parquet",
+        ),
+        (f"no-change rerun ({_s(rerun)}) / full run ({_s(full)})", rerun / full, "rerun"),
+    ]
+    if size >= LOCAL_CLUSTER_FROM:  # the flow extracted on a local Dask cluster
+        dask, one = result["full"]["extract"], direct["extract"]
+        ratios.append(
+            (f"extraction, Dask workers ({_s(dask)}) / one core ({_s(one)})", dask / one, "dask")
+        )
+    return [
+        (
+            label,
+            f"{ratio:.1%}" if key == "rerun" else f"{ratio:.2f}x",
+            f"<= {TARGETS[key]:.0%}" if key == "rerun" else f"<= {TARGETS[key]:g}x",
+            ratio <= TARGETS[key],
+        )
+        for label, ratio, key in ratios
+    ]
+
+
 def _target_lines(results: dict[int, Any], floor: tuple[float, float] | None) -> list[Line]:
-    """Every figure with a target, in the order printed."""
-    lines = _large_lines(results)
+    """Every figure with a target, in the order printed: the ratios to same-run floors
+    at the largest size, then the absolute ones."""
+    lines = _floor_lines(results[max(results)]) + _large_lines(results)
     if floor is not None:
         real, bare = floor
         lines.append(
@@ -278,7 +328,7 @@ def main() -> None:
 
     print("\n== targets")
     for label, measured, target, ok in _target_lines(results, floor):
-        print(f"{label:62} {measured:>10}  {target:>10}  {_verdict(ok)}")
+        print(f"{label:84} {measured:>10}  {target:>10}  {_verdict(ok)}")
     print(f"load average at end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

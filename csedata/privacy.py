@@ -120,6 +120,17 @@ def _starts_sentence(text: str, at: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted, those that overlap or touch made one."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def case_story_words(text: str, spec: Spec) -> list[str]:
     """Capitalised words that the spec's case-story paragraphs hold inside a sentence (a
     sentence's first word is capitalised whatever it is) and the rest of the text never
@@ -132,13 +143,17 @@ def case_story_words(text: str, spec: Spec) -> list[str]:
     ]
     if not spans:
         return []
+    # Spans are whole lines and a word never crosses a line break, so the words of the
+    # text are those of its pieces, found piece by piece in C rather than tested one by one.
     inside: set[str] = set()
     outside: set[str] = set()
-    for m in CAPITALISED.finditer(text):
-        if not any(a <= m.start() < b for a, b in spans):
-            outside.add(m.group())
-        elif not _starts_sentence(text, m.start()):
-            inside.add(m.group())
+    at = 0
+    for a, b in _merged(spans):
+        outside.update(CAPITALISED.findall(text, at, a))
+        found = CAPITALISED.finditer(text, a, b)
+        inside.update(m.group() for m in found if not _starts_sentence(text, m.start()))
+        at = b
+    outside.update(CAPITALISED.findall(text, at))
     lower = set(re.findall(r"\b[a-z]+(?:-[a-z]+)*\b", text))
     return sorted(
         w for w in inside - outside - CALENDAR if w.lower() not in lower and len(w) >= MIN_PART

@@ -51,8 +51,14 @@ def normal(text: str) -> Normal:
     return _normal_form(text)
 
 
+_MARKUP = frozenset("*_#-\u2022")  # the characters of every mark _SEPARATOR drops
+
+
+@functools.lru_cache(maxsize=1 << 16)  # row labels and titles repeat across documents
 def squeeze(text: str) -> str:
     """The normal form of a short string (a quote, a label, a title), without end spaces."""
+    if _MARKUP.isdisjoint(text):  # no mark to drop: only whitespace runs, as str.split sees them
+        return " ".join(text.split())
     return _normal_form(text).text.strip()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from csedata.errors import CsedataError
 from csedata.text import find_exactly
-from csedata.textmatch import find_loose, squeeze
+from csedata.textmatch import find_loose, normal, squeeze
 
 CAPTURE = "## **Overview**\n\nINCREASE IN CASES OVER 15 YEARS** \n\n \n422%\n- one item 7\n"
 RENDERED = "Overview\n\nINCREASE IN CASES OVER 15 YEARS\n\n422%\n\n- one item 7\n"
@@ -16,6 +16,13 @@ def test_squeeze_drops_markup_and_collapses_whitespace() -> None:
     assert squeeze(CAPTURE) == "Overview INCREASE IN CASES OVER 15 YEARS 422% one item 7"
     assert squeeze(CAPTURE) == squeeze(RENDERED)
     assert squeeze("a -5% change, x - y") == "a -5% change, x - y"  # not bullets
+
+
+def test_squeeze_of_text_without_marks_is_its_normal_form() -> None:
+    """The shortcut for text without markup characters agrees with the full normal form,
+    whatever the whitespace (tabs, line breaks, no-break and em spaces, separators)."""
+    for text in ["  Age of\tthe\t\tVictim \r\n", "21.7\u00a0million\u2003cases\x1c(n)", "", " "]:
+        assert squeeze(text) == normal(text).text.strip()
 
 
 @pytest.mark.parametrize("text", [CAPTURE, RENDERED])
