@@ -52,9 +52,10 @@ class Checked:
 def check_spec(root: Path, source_id: str) -> Checked:
     """The source's spec against its prepared text; CsedataError where an entry fails."""
     (source,) = select(load_registry(root), [source_id]).values()
-    text = prepare(root, source).text
+    prepared = prepare(root, source)
+    text = prepared.text
     spec = load_spec(root, source_id)
-    found = extract(source, spec, text)
+    found = extract(source, spec, text, prepared.pages)
     rows, left = account(source_id, text, spec, load_patterns(root), found)
     extracted = sum(1 for row in rows if row["status"] == "extracted")
     return Checked(

@@ -31,7 +31,7 @@ from schemas.describe import primary_key
 STABLE = ("observations", "sources")  # row keys that users cite: removing one breaks them
 LEVELS = {1: "patch", 2: "minor", 3: "major"}  # 0: no release
 # Columns of sources.parquet that say which snapshot was read, not what it says
-SNAPSHOT = frozenset({"file", "sha256", "bytes", "accessed", "content_type"})
+SNAPSHOT = frozenset({"file", "sha256", "bytes", "accessed", "content_type", "media_type"})
 LISTED = 50  # changelog lines per table before "and N more"
 
 

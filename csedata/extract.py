@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from csedata import periods
 from csedata.errors import CsedataError
 from csedata.numbers import NumberError, Reading, read_number
+from csedata.prepare.document import Prepared
 from csedata.registry import Source
 from csedata.spec import Context, FigureSpec, Spec, TableSpec
 from csedata.text import find_exactly, place, slug
@@ -62,8 +63,9 @@ def _read(text: str, value_text: str, offset: int, where: str) -> Reading:
 class _Builder:
     """Fills the shared columns of every observation of one source."""
 
-    def __init__(self, source: Source, spec: Spec, text: str) -> None:
-        self.source, self.spec, self.text = source, spec, text
+    def __init__(self, source: Source, spec: Spec, prepared: Prepared) -> None:
+        self.source, self.spec, self.prepared = source, spec, prepared
+        text = self.text = prepared.text
         self.lines = _lines(text)  # split once, searched by every table
         # the lines each table title could be, in normal form (csedata.textmatch): the
         # first cell of a line with a tab, or a caption, a line just above such a line
@@ -146,6 +148,7 @@ class _Builder:
             "value_text": self.text[value[0] : value[1]],
             "value_start": value[0],
             "value_end": value[1],
+            "page": self.prepared.page_at(quote[0]),
             "note": note,
         }
 
@@ -283,9 +286,15 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     )
 
 
-def extract(source: Source, spec: Spec, text: str) -> list[Observation]:
-    """Every observation the spec declares, in spec order; the first problem raises."""
-    b = _Builder(source, spec, text)
+def extract(
+    source: Source, spec: Spec, text: str, pages: tuple[int, ...] = ()
+) -> list[Observation]:
+    """Every observation the spec declares, in spec order; the first problem raises.
+
+    ``pages`` are where the prepared text's pages start (csedata.prepare.document.Prepared):
+    a PDF's observations name the page their quote starts on.
+    """
+    b = _Builder(source, spec, Prepared(text, pages))
     rows: list[Observation] = []
     for table in spec.tables:
         rows.extend(_table(b, table))

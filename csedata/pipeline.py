@@ -60,7 +60,7 @@ class Batch:
 
 def extract_batch(root: Path, sources: list[Source]) -> Batch:
     """Extract the sources into one cache entry (one rename: never half-written)."""
-    texts = [prepare(root, source).text for source in sources]  # verified on every run
+    prepared = [prepare(root, source) for source in sources]  # verified on every run
     key = cache_key(root, sources)
     target = cache_entry(root, key)
     if is_cached(target):
@@ -69,10 +69,11 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
     vocabularies = load_vocabularies(root)
     observations, tokens = [], []
     declared: dict[str, Declarations] = {}
-    for source, text in zip(sources, texts, strict=True):
+    for source, document in zip(sources, prepared, strict=True):
+        text = document.text
         spec = load_spec(root, source.source_id)
         vocabularies.check_spec(spec, f"flows/specs/{source.source_id}.yaml")
-        found = extract(source, spec, text)
+        found = extract(source, spec, text, document.pages)
         tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
         observations += found
         words = privacy.case_story_words(text, spec)
@@ -135,6 +136,8 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
         same += [(CROSS, r) for r in load_cross_source(root).checks]
         same = [(scope, r) for scope, r in same if isinstance(r, SameFigure)]
         observations = read("observations")
+        # a page that may be missing: Arrow's nullable int64 comes to pandas as float
+        observations["page"] = observations["page"].astype("Int64")
         outcomes = weigh_all(observations, same, [s.source_id for s in sources])
         linked, disputed = statistics.link(observations, found, vocabularies["producers"], outcomes)
         return {

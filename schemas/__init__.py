@@ -25,7 +25,7 @@ SCHEMAS = {
 
 # The version of these schemas, recorded in each release's manifest: a release without
 # it (before 3.0.0) was validated by the schemas of its day and is verified by checksums.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # (table, column, target table, target column): each value set in the column is a row of
 # the target; declared as foreign keys in datapackage.json and checked by validation
@@ -53,6 +53,8 @@ def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFram
     for name, column in schema.columns.items():
         if str(column.dtype).startswith("datetime64"):  # days come as datetime.date
             df[name] = pd.to_datetime(df[name]).astype("datetime64[ms]")
+        elif str(column.dtype) == "Int64":  # an integer that may be missing comes as None
+            df[name] = df[name].astype("Int64")
     dtypes = {
         name: str(col.dtype) for name, col in schema.columns.items() if str(col.dtype) != "str"
     }

@@ -317,6 +317,13 @@ OBSERVATIONS = pa.DataFrameSchema(
         "value_text": _text("The number exactly as printed: text[value_start:value_end]."),
         "value_start": _offset("Start of the printed number in the raw text."),
         "value_end": _offset("End (exclusive) of the printed number."),
+        "page": pa.Column(
+            "Int64",
+            pa.Check.ge(1),
+            nullable=True,
+            description="Page of the PDF where the quote starts, counted from 1 (null for a "
+            "source without pages: text and HTML; see sources.media_type).",
+        ),
         "note": _text("A reviewer's remark on the statistic, if any.", nullable=True),
         "statistic_id": _text(
             "The fact this observation prints (see statistics.parquet): observations that "

@@ -29,6 +29,10 @@ SOURCES = pa.DataFrameSchema(
             "(null for a snapshot captured by hand).",
             nullable=True,
         ),
+        "media_type": _text(
+            "Media type of the raw file, told by its bytes: text/plain, text/html or "
+            "application/pdf (the prepare stage reads it as such; only a PDF has pages)."
+        ),
         "kind": _text(
             "primary_statistics, news, press_release or advocacy.",
             checks=pa.Check.isin(["primary_statistics", "news", "press_release", "advocacy"]),

@@ -19,7 +19,7 @@ from csedata.registry import load_registry
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
 
-from report_pdf import REPORT_TABLES  # noqa: E402
+from report_pdf import DISTRICTS, REPORT_TABLES  # noqa: E402
 
 PDF = FIXTURES / "pdf" / "report.pdf"
 SID = "fixture-report"
@@ -146,6 +146,15 @@ def test_a_pdf_at_a_url_is_added_explained_and_released(
     months = ours[ours["table_id"] == "sentence-length"]
     assert sorted(months["value"]) == [72, 84, 120, 136, 240, 275]
     assert set(months["unit"]) == {"months"}
+
+    # the page each quote starts on: Table 1 on page 1, Table 4 from page 1 onto page 2
+    assert set(ours.loc[ours["table_id"] == KEPT[0], "page"]) == {1}
+    districts = ours[ours["table_id"] == KEPT[2]]
+    first = districts["label"].isin(["Total", *DISTRICTS[:4]])  # above page 1's foot
+    assert set(districts.loc[first, "page"]) == {1}
+    assert set(districts.loc[~first, "page"]) == {2}
+    others = released[released["source_id"] != SID]  # the registered text sources
+    assert len(others) and others["page"].isna().all()
 
 
 def test_a_url_that_fails_is_one_line_and_writes_nothing(project: Path, site: Site) -> None:

@@ -397,3 +397,24 @@ def test_the_collector_is_paused_only_while_a_report_is_built() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_page_is_set_exactly_for_a_pdf_source_and_from_1(checked: Checked) -> None:
+    root, frames, declared = checked
+    obs, sources = frames["observations"], frames["sources"]
+    # the real build passes (test_real_sources_have_no_errors...): plant one of each fault
+    unpaged = sources.loc[sources["media_type"] != "application/pdf", "source_id"]
+    text_source, pdf_source = unpaged.iloc[:2]
+    paged = obs.copy()
+    on_text = paged.index[paged["source_id"] == text_source]
+    paged.loc[on_text[0], "page"] = 0  # a page where there are none, and not from 1
+    pdf = sources.copy()
+    pdf.loc[pdf["source_id"] == pdf_source, "media_type"] = "application/pdf"  # none paged
+    report = validation.build_report(
+        root, {**frames, "observations": paged, "sources": pdf}, declared
+    )
+    failed = {c.name: c for c in report.checks if c.status == "failed" and c.kind == "schema"}
+    assert sorted(failed) == ["observations.page-reference", "page.greater_than_or_equal_to"]
+    assert failed["page.greater_than_or_equal_to"].failed == 1
+    found = {f.values["found"] for f in failed["observations.page-reference"].failures}
+    assert found == {f"{text_source} (paged)", f"{pdf_source} (no page)"}

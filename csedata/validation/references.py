@@ -4,13 +4,33 @@ a row that is there."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csedata.frames import absent
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
 from schemas import REFERENCES
+
+
+def _paged(
+    observations: pd.DataFrame, sources: pd.DataFrame
+) -> tuple[str, pd.Series, pd.Series, str]:
+    """An observation has a page exactly where its source is a PDF (each pair once)."""
+
+    def paged(ids: pd.Series, has: Any) -> pd.Series:
+        return ids.astype(str) + np.where(has, " (paged)", " (no page)")
+
+    used = observations[["source_id"]].assign(has=observations["page"].notna())
+    used = used.drop_duplicates()
+    return (
+        "observations",
+        paged(used["source_id"], used["has"]).rename("page"),
+        paged(sources["source_id"], sources["media_type"] == "application/pdf"),
+        "page is set exactly for a PDF source",
+    )
 
 
 def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
@@ -31,6 +51,8 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                 "unit is its measure's unit",
             )
         )
+    if "sources" in frames:
+        pairs.append(_paged(frames["observations"], frames["sources"]))
     results = []
     for name, refs, targets, description in pairs:
         missing = refs[absent(refs, targets)]  # a null refers to nothing
