@@ -196,18 +196,18 @@ def holds_text(kind: pa.DataType) -> bool:
 def _strings(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
     """A column's text as plain strings, whatever its Arrow type; None if it holds none."""
     kind = column.type
+    if not holds_text(kind):
+        return None
     if pa.types.is_dictionary(kind):
         return _strings(column.cast(kind.value_type))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        return _strings(pc.list_flatten(column)) if len(column) else None
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return column
-    return None
+        return _strings(pc.list_flatten(column))
+    return column
 
 
 def text_columns(table: pa.Table) -> list[str]:
     """The columns of a table that hold text (what the scan reads)."""
-    return [name for name in table.column_names if _strings(table[name]) is not None]
+    return [name for name in table.column_names if holds_text(table[name].type)]
 
 
 # The columns that name a row of a release's tables, most telling first.

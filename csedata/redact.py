@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from csedata import datapackage, privacy, store
+from csedata import datapackage, durable, privacy, store
 from csedata.errors import CsedataError
 
 RECORD = "REDACTIONS.json"
@@ -97,15 +96,9 @@ def _redacted(path: Path, pattern: str) -> bytes:
     return re.sub(pattern, privacy.MARKER, path.read_text(encoding="utf-8")).encode()
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.redact")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _save(root: Path, done: list[Redaction]) -> None:
     text = json.dumps({"redactions": [asdict(r) for r in done]}, indent=2, ensure_ascii=False)
-    _write(root / store.PROCESSED / RECORD, (text + "\n").encode())
+    durable.replace_bytes(root / store.PROCESSED / RECORD, (text + "\n").encode())
 
 
 def _sha(data: bytes) -> str:
@@ -158,7 +151,7 @@ def redact(root: Path, versions: list[str], reason: str) -> list[Redaction]:
     if new:
         _save(root, done + new)
     for path, data in writes:
-        _write(path, data)
+        durable.replace_bytes(path, data)
     return new
 
 
