@@ -95,7 +95,7 @@ class _Timer:
 
 def _direct(root: Path, batch_size: int) -> dict[str, Any]:
     """The flow's stages, in its order, as plain calls (csedata.pipeline; flows/release.py)."""
-    from csedata import pipeline, release, uptodate
+    from csedata import pipeline, publish, uptodate
     from csedata.report import release_files
 
     timed = _Timer()
@@ -114,7 +114,7 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
         def extras(version: str, created: str) -> dict[str, bytes]:
             return release_files(report, version, created)  # timed with the write
 
-        outcome = timed("write", lambda: release.publish(root, validated, lock_sha256, extras))
+        outcome = timed("write", lambda: publish.publish(root, validated, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
         status, rows = outcome.status, len(validated.frames["observations"])
     total = sum(times.values())

@@ -34,7 +34,9 @@ class Unexplained:
 
 
 @dataclass(frozen=True)
-class Checked:
+class SpecCoverage:
+    """How much of its source's number tokens a spec explains."""
+
     spec: str  # the spec's path, relative to the project
     extracted: int
     excluded: int
@@ -49,7 +51,7 @@ class Checked:
         return f"{self.spec}: {left} of {total} number tokens unexplained ({explained})"
 
 
-def check_spec(root: Path, source_id: str) -> Checked:
+def check_spec(root: Path, source_id: str) -> SpecCoverage:
     """The source's spec against its prepared text; CsedataError where an entry fails."""
     (source,) = select(load_registry(root), [source_id]).values()
     prepared = prepare(root, source)
@@ -58,7 +60,7 @@ def check_spec(root: Path, source_id: str) -> Checked:
     found = extract(source, spec, text, prepared.pages)
     rows, left = account(source_id, text, spec, load_patterns(root), found)
     extracted = sum(1 for row in rows if row["status"] == "extracted")
-    return Checked(
+    return SpecCoverage(
         str(spec_path(root, source_id).relative_to(root)),
         extracted,
         len(rows) - extracted,

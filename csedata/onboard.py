@@ -23,8 +23,8 @@ from csedata.errors import CsedataError
 from csedata.fetch import FetchError, Validators, configured_limits, fetch
 from csedata.mediatype import UnknownMedia, sniff
 from csedata.prepare.dispatch import prepare
+from csedata.publish import release_lock
 from csedata.registry import REGISTRY, Source, load_registry
-from csedata.release import release_lock
 from csedata.spec import load_patterns, spec_path
 
 

@@ -32,8 +32,8 @@ from csedata import snapshots
 from csedata.errors import CsedataError
 from csedata.fetch import Fetched, FetchError, Limits, Validators, configured_limits, fetch
 from csedata.limits import limit
+from csedata.publish import release_lock
 from csedata.registry import Source, load_registry, select
-from csedata.release import release_lock
 
 STATE = Path(".cache") / "refresh" / "state.json"
 PARALLEL = 8  # downloads at a time

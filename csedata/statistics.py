@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from csedata.validation.relations import Outcome
+from csedata.validation.relations import Weighed
 from schemas.statistics import SHARED, STATISTICS
 
 
@@ -43,7 +43,7 @@ def _groups(n: int, linked: list[list[int]]) -> np.ndarray:
 
 
 def link(
-    obs: pd.DataFrame, sources: pd.DataFrame, producers: pd.DataFrame, outcomes: list[Outcome]
+    obs: pd.DataFrame, sources: pd.DataFrame, producers: pd.DataFrame, outcomes: list[Weighed]
 ) -> tuple[pd.DataFrame, set[str]]:
     """The observations with ``statistic_id`` and ``is_primary``, and the statistics whose
     printings disagree.

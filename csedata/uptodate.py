@@ -18,8 +18,8 @@ from pathlib import Path
 from csedata import durable, verify
 from csedata.batches import BATCH_SIZE, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.pipeline import plan
+from csedata.publish import Published
 from csedata.registry import load_registry, select, verify_file
-from csedata.release import Outcome
 from csedata.store import PROCESSED, latest_version
 
 RECORD = Path(".cache") / "release-inputs.json"
@@ -30,7 +30,7 @@ def _manifest_sha256(root: Path, version: str) -> str | None:
     return durable.sha256(path) if path.is_file() else None
 
 
-def current(root: Path, inputs: str) -> Outcome | None:
+def current(root: Path, inputs: str) -> Published | None:
     """The latest release when it was made from exactly these inputs, else None."""
     path = root / RECORD
     try:
@@ -46,7 +46,7 @@ def current(root: Path, inputs: str) -> Outcome | None:
         or data.get("manifest_sha256") != _manifest_sha256(root, version)
     ):
         return None
-    return Outcome("unchanged", version, root / PROCESSED / version, version)
+    return Published("unchanged", version, root / PROCESSED / version, version)
 
 
 def lock_sha256(root: Path) -> str | None:
@@ -62,7 +62,7 @@ class Plan:
     sources: int
     to_extract: int
     batches_to_extract: int
-    unchanged: Outcome | None
+    unchanged: Published | None
 
 
 def check(root: Path, sources: list[str] | None, batch_size: int = BATCH_SIZE) -> Plan:

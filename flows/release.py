@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from csedata import pipeline, release, summary, uptodate
+from csedata import pipeline, publish, summary, uptodate
 from csedata.batches import BATCH_SIZE
 from csedata.errors import CsedataError
 from csedata.pipeline import Batch, Extracted
@@ -87,7 +87,7 @@ def publish_release(
         return release_files(validated.report, version, created)
 
     if rebuild_into is not None:
-        rebuilt = release.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
+        rebuilt = publish.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
         return {
             "status": "rebuilt",
             "version": rebuilt.version,
@@ -96,7 +96,7 @@ def publish_release(
             "notes": rebuilt.notes,
         }
     watch = pipeline.watchlist(Path(root), parts)
-    outcome = release.publish(Path(root), validated, lock_sha256, extras, watch)
+    outcome = publish.publish(Path(root), validated, lock_sha256, extras, watch)
     uptodate.record(Path(root), inputs, outcome.version)
 
     return {

@@ -6,7 +6,7 @@ folder gives numbered, repeatable kill points with no hook inside csedata.
 
 Run as a script (ROOT is a project folder, FRAMES pickled csedata.validation.Validated):
 
-    killpoint.py sweep BASE FRAMES OUT      every kill point of release.publish
+    killpoint.py sweep BASE FRAMES OUT      every kill point of publish.publish
     killpoint.py publish ROOT FRAMES [DIR]  publish once; with DIR, pause holding the lock
     killpoint.py cli ROOT EVENT N ARGS...   the csedata command, SIGKILLed at its Nth EVENT
 
@@ -93,11 +93,11 @@ def install(
 
 
 def _child(root: Path, frames: Any, at: int) -> None:
-    from csedata import release
+    from csedata import publish
 
     install(at, root / "processed")
     try:
-        release.publish(root, frames, None)
+        publish.publish(root, frames, None)
     except BaseException as exc:  # report, never fall back into the parent's loop
         print(f"child at {at}: {exc!r}", file=sys.stderr)
         os._exit(1)
@@ -105,7 +105,7 @@ def _child(root: Path, frames: Any, at: int) -> None:
 
 
 def sweep(base: Path, frames_file: Path, out: Path, limit: int = 500) -> None:
-    import csedata.release  # noqa: F401  (imported once, before forking)
+    import csedata.publish  # noqa: F401  (imported once, before forking)
 
     frames = pickle.loads(frames_file.read_bytes())
     for at in range(1, limit + 1):
@@ -125,13 +125,13 @@ def sweep(base: Path, frames_file: Path, out: Path, limit: int = 500) -> None:
 
 def publish_once(root: Path, frames_file: Path, signals: Path | None) -> None:
     """One publish; with ``signals``, pause once the lock is held (at the staging mkdtemp)."""
-    from csedata import release
+    from csedata import publish
     from csedata.errors import CsedataError
 
     if signals is not None:
         install(1, root / "processed", pause_until_go(signals), event="tempfile.mkdtemp")
     try:
-        outcome = release.publish(root, pickle.loads(frames_file.read_bytes()), None)
+        outcome = publish.publish(root, pickle.loads(frames_file.read_bytes()), None)
     except CsedataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None

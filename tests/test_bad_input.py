@@ -23,9 +23,9 @@ import yaml
 from conftest import REPO
 from localsite import Page, Site, tree
 
+from csedata.publish import release_lock
 from csedata.refresh import refresh_sources
 from csedata.registry import load_registry
-from csedata.release import release_lock
 
 SPEC = "flows/specs/ussc-2021-production.yaml"
 REGISTRY = "raw/sources.yaml"

@@ -232,7 +232,7 @@ FIGURES = prose(
 )
 
 
-def weigh(relation: Any, scope: str = "s") -> relations.Outcome:
+def weigh(relation: Any, scope: str = "s") -> relations.Weighed:
     return relations.weigh_all(FIGURES, [(scope, relation)], ["s"])[0]
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from csedata import release
+from csedata import publish
 from csedata.validation import Validated
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def folder(
 ) -> Path:
     root = tmp_path_factory.mktemp("cookbook")
     frames = {name: df.copy() for name, df in built_frames.items()}
-    return release.publish(root, validate(frames), None).path
+    return publish.publish(root, validate(frames), None).path
 
 
 def _python(library: str, folder: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from csedata import parquet, privacy, redact, release, report, store, verify
+from csedata import parquet, privacy, publish, redact, report, store, verify
 from csedata.cli import app, run_release
 from csedata.errors import CsedataError
 from csedata.spec import Declarations, Exclusion, Spec
@@ -128,14 +128,14 @@ def test_the_build_refuses_a_planted_name(
     elif where == "ledger note":
         planted, expected = _plant_note(frames, word), "ledger.parquet"
     elif where == "diff entry":
-        release.publish(project, validate(frames), None, watch=watch)  # a clean base
+        publish.publish(project, validate(frames), None, watch=watch)  # a clean base
         planted, expected = _plant_label(frames, word), "diff.json"
     else:
         extras = {"validation/report.html": f"<td>sentenced: {word}&#39;s case</td>".encode()}
         expected = "validation/report.html"
     before = _tree(project / "processed")
     with pytest.raises(CsedataError, match=r"not released: .*names a person") as caught:
-        release.publish(project, validate(planted), None, extras, watch)
+        publish.publish(project, validate(planted), None, extras, watch)
     assert expected in str(caught.value) and "\n" not in str(caught.value)
     assert _tree(project / "processed") == before
 
@@ -169,7 +169,7 @@ def _published_with_a_name(
     shutil.rmtree(people)
     unwatched = privacy.Watchlist({})
     planted = validate(_plant_note(frames, "Parsons"))
-    outcome = release.publish(project, planted, None, watch=unwatched)
+    outcome = publish.publish(project, planted, None, watch=unwatched)
     people.mkdir()
     for name, data in kept.items():
         (people / name).write_bytes(data)
@@ -213,7 +213,7 @@ def test_the_next_changelog_tells_the_redaction_without_the_name(
     folder = _published_with_a_name(project, frames, validate)
     redact.redact(project, [folder.name], "a defendant's name in a ledger note")
     watch = privacy.from_sources(project)
-    outcome = release.publish(project, validate(recount(frames, 242)), None, watch=watch)
+    outcome = publish.publish(project, validate(recount(frames, 242)), None, watch=watch)
     changelog = (outcome.path / "CHANGELOG.md").read_text()
     entry = changelog.split("\n## ")[1]
     assert f"{folder.name}/ledger.parquet" in entry and "a defendant's name" in entry

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from csedata.cli import app
 from csedata.errors import CsedataError
 from csedata.fetch import Limits
+from csedata.publish import release_lock
 from csedata.refresh import STATE, refresh_sources
 from csedata.registry import load_registry, read_bytes
-from csedata.release import release_lock
 
 SID = "advocacy-fact-page"  # registered with no URL: each test gives it one
 LIMITS = Limits(max_bytes=10_000, attempts=3, backoff=0.01, timeout=5)

@@ -1,4 +1,4 @@
-"""What a release holds and how versions follow from changes (csedata.release, no Prefect)."""
+"""What a release holds and how versions follow from changes (csedata.publish, no Prefect)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import yaml
 from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount, rederive
 
 import csedata
-from csedata import diff, parquet, release, verify
+from csedata import diff, parquet, publish, verify
 from csedata.errors import CsedataError
 from csedata.frames import plain
 from csedata.validation import Validated
@@ -33,11 +33,11 @@ Validate = Callable[[Frames], Validated]
 ITEMP_SMARTPHONE_SHARE = "itemp-2021-production/ussc-production/smartphone-or-tablet/percent"
 
 
-def _publish(root: Path, frames: Frames, validate: Validate) -> release.Outcome:
+def _publish(root: Path, frames: Frames, validate: Validate) -> publish.Published:
     """Validate and publish, with the sources' tables rebuilt from observations a test
     changed."""
     rederive(frames)
-    outcome = release.publish(root, validate(frames), None)
+    outcome = publish.publish(root, validate(frames), None)
     assert verify.problems(outcome.path) == []
     return outcome
 
@@ -229,7 +229,7 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Va
     assert _publish(root, frames, validate).version == "1.0.0"
     before = _snapshot(root / "processed")
 
-    same = release.publish(root, validate(frames), None)
+    same = publish.publish(root, validate(frames), None)
     assert (same.status, same.version) == ("unchanged", "1.0.0")
     assert _snapshot(root / "processed") == before
 
@@ -325,10 +325,10 @@ def test_change_levels_of_columns(tmp_path: Path, change: object, level: str | N
 def test_days_in_json_are_iso_text() -> None:
     """A row of diff.json may hold a period's days (datetime.date from Arrow)."""
     assert (
-        release._json({"period_end": date(2019, 9, 30)}) == '{\n  "period_end": "2019-09-30"\n}\n'
+        publish._json({"period_end": date(2019, 9, 30)}) == '{\n  "period_end": "2019-09-30"\n}\n'
     )
     with pytest.raises(TypeError, match="set is not JSON serializable"):
-        release._json({"x": {1}})
+        publish._json({"x": {1}})
 
 
 def test_next_version() -> None:
@@ -342,21 +342,21 @@ def test_rebuild_is_byte_identical(tmp_path: Path, frames: Frames, validate: Val
     root = tmp_path / "project"
     _publish(root, frames, validate)
     latest = _publish(root, recount(frames, 242.0), validate)
-    rebuilt = release.rebuild(root, validate(frames), None, tmp_path / "again")
+    rebuilt = publish.rebuild(root, validate(frames), None, tmp_path / "again")
     assert (rebuilt.version, rebuilt.differences, rebuilt.notes) == ("1.0.1", [], [])
     assert _snapshot(tmp_path / "again") == _snapshot(latest.path)
 
     # other locked libraries that give the same files: reproduced, and the manifest says so
-    relocked = release.rebuild(root, validate(frames), "0" * 64, tmp_path / "relocked")
+    relocked = publish.rebuild(root, validate(frames), "0" * 64, tmp_path / "relocked")
     assert relocked.differences == []
     assert relocked.notes == ["manifest.json: built by other code or libraries (lock_sha256)"]
 
     # the rebuild compares every file: other data gives other bytes, and says which
-    other = release.rebuild(root, validate(recount(frames, 243.0)), None, tmp_path / "other")
+    other = publish.rebuild(root, validate(recount(frames, 243.0)), None, tmp_path / "other")
     assert "observations.parquet: sha256 differs" in other.differences
     assert "diff.json: sha256 differs" in other.differences
     with pytest.raises(CsedataError, match="not empty"):
-        release.rebuild(root, validate(frames), None, tmp_path / "other")
+        publish.rebuild(root, validate(frames), None, tmp_path / "other")
 
 
 def test_duckdb_views_show_the_column_descriptions(

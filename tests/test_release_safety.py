@@ -17,7 +17,7 @@ import pytest
 from changes import SMARTPHONE, Frames, recount
 from typer.testing import CliRunner
 
-from csedata import release, store, validation, verify
+from csedata import publish, store, validation, verify
 from csedata.cli import app, run_release
 from csedata.errors import CsedataError
 from csedata.spec import Declarations
@@ -46,7 +46,7 @@ def test_sigkill_at_every_step_of_publish(
     stays byte for byte, LATEST always names a complete release, and the next run
     cleans up and finishes."""
     base = tmp_path / "base"
-    first = release.publish(base, validate(frames), None)
+    first = publish.publish(base, validate(frames), None)
     old = _files(first.path)
     new_frames = recount(frames, 242.0)
     (tmp_path / "frames.pkl").write_bytes(pickle.dumps(validate(new_frames)))
@@ -82,7 +82,7 @@ def test_sigkill_at_every_step_of_publish(
             assert verify.problems(processed / "1.0.1") == [], run
         states.add((latest, "1.0.1" in versions, bool(_leftovers(processed))))
 
-        again = release.publish(root, validate(new_frames), None)
+        again = publish.publish(root, validate(new_frames), None)
         assert again.version == "1.0.1", run
         assert store.latest_version(root) == "1.0.1"
         assert store.versions(root) == ["1.0.0", "1.0.1"]
@@ -126,13 +126,13 @@ def test_second_release_at_once_exits_with_a_clear_message(
         out, _ = first.communicate(timeout=300)
     assert (first.returncode, out) == (0, "written 1.0.0\n")
     assert verify.releases(root, every=True) == {root / "processed" / "1.0.0": []}
-    assert release.publish(root, validate(frames), None).status == "unchanged"
+    assert publish.publish(root, validate(frames), None).status == "unchanged"
 
 
 def test_verify_names_the_changed_file(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
-    folder = release.publish(root, validate(frames), None).path
-    release.publish(root, validate(recount(frames, 242.0)), None)
+    folder = publish.publish(root, validate(frames), None).path
+    publish.publish(root, validate(recount(frames, 242.0)), None)
     runner = CliRunner()
     ok = runner.invoke(app, ["verify", "--all", "--root", str(root)])
     assert ok.exit_code == 0, ok.output
@@ -185,7 +185,7 @@ def test_verify_names_the_changed_file(tmp_path: Path, frames: Frames, validate:
 def test_verify_finds_other_damage(
     tmp_path: Path, frames: Frames, validate: Validate, damage: object, expected: str
 ) -> None:
-    folder = release.publish(tmp_path, validate(frames), None).path
+    folder = publish.publish(tmp_path, validate(frames), None).path
     damage(folder)  # type: ignore[operator]
     problems = verify.problems(folder)
     assert len(problems) == 1
@@ -245,7 +245,7 @@ def test_publish_takes_only_validated_tables(
     tables.loc[row, "percent"] = 147.1
     bad = {**frames, "tables": tables}
     with pytest.raises(TypeError, match="Validated"):
-        release.publish(tmp_path, bad, None)  # type: ignore[arg-type]
+        publish.publish(tmp_path, bad, None)  # type: ignore[arg-type]
     checked = validation.check(REPO, bad, declarations)
     with pytest.raises(TypeError, match=r"only csedata\.validation"):
         Validated(bad, checked.report, object())
@@ -260,7 +260,7 @@ def test_publish_takes_only_validated_tables(
 def test_staging_check_reads_column_types_from_the_footer(
     tmp_path: Path, frames: Frames, validate: Validate
 ) -> None:
-    folder = release.publish(tmp_path, validate(frames), None).path
+    folder = publish.publish(tmp_path, validate(frames), None).path
     tables = {"sources": folder / "sources.parquet"}
     assert verify._type_problems(folder, tables) == []
     retyped = frames["sources"].assign(bytes=frames["sources"]["bytes"].astype(str))

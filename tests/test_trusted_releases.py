@@ -9,7 +9,7 @@ import pytest
 from localsite import tree
 from typer.testing import CliRunner
 
-from csedata import release, store
+from csedata import publish, store
 from csedata.cli import app
 from csedata.errors import CsedataError
 from csedata.validation import Validated
@@ -44,7 +44,7 @@ def test_release_refuses_a_damaged_latest(
     project: Path, frames: Frames, validate: Validate, damage: str, prefect_api: str
 ) -> None:
     """The command on a project whose LATEST was damaged after it was published."""
-    latest = release.publish(project, validate(frames), None).path
+    latest = publish.publish(project, validate(frames), None).path
     name, at = DAMAGE[damage]
     _flip(latest / name, at)
     before = tree(project / "processed")
@@ -59,12 +59,12 @@ def test_release_refuses_a_damaged_latest(
 def test_publish_builds_on_no_damaged_release(
     tmp_path: Path, frames: Frames, validate: Validate, damage: str
 ) -> None:
-    latest = release.publish(tmp_path, validate(frames), None).path
+    latest = publish.publish(tmp_path, validate(frames), None).path
     name, at = DAMAGE[damage]
     _flip(latest / name, at)
     before = tree(tmp_path / "processed")
     with pytest.raises(CsedataError) as caught:
-        release.publish(tmp_path, validate(recount(frames, 242)), None)
+        publish.publish(tmp_path, validate(recount(frames, 242)), None)
     _refusal(f"error: {caught.value}", latest / name)
     assert tree(tmp_path / "processed") == before
 
@@ -74,8 +74,8 @@ def test_publish_builds_on_no_damaged_release(
 def test_diff_refuses_a_damaged_release(
     tmp_path: Path, frames: Frames, validate: Validate, damage: str, which: str
 ) -> None:
-    release.publish(tmp_path, validate(frames), None)
-    release.publish(tmp_path, validate(recount(frames, 242)), None)
+    publish.publish(tmp_path, validate(frames), None)
+    publish.publish(tmp_path, validate(recount(frames, 242)), None)
     name, at = DAMAGE[damage]
     damaged = tmp_path / "processed" / which / name
     _flip(damaged, at)

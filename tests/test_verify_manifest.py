@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from csedata import release, verify
+from csedata import publish, verify
 from csedata.cli import app
 from csedata.validation import Validated
 from tests.changes import Frames, recount
@@ -23,8 +23,8 @@ Manifest = dict[str, Any]
 @pytest.fixture
 def root(tmp_path: Path, frames: Frames, validate: Callable[[Frames], Validated]) -> Path:
     """Releases 1.0.0 and 1.0.1 (one value changed), as publish writes them."""
-    release.publish(tmp_path, validate(frames), None)
-    release.publish(tmp_path, validate(recount(frames, 242)), None)
+    publish.publish(tmp_path, validate(frames), None)
+    publish.publish(tmp_path, validate(recount(frames, 242)), None)
     return tmp_path
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from csedata.report.model import CheckResult, Kind, Report, Severity
+from csedata.report.model import CheckKind, CheckResult, Report, Severity
 
 # the order of a schema grid's rule columns; a rule not named here comes after them
 RULES = ("type", "set", "unique", "values", "reference")
@@ -19,7 +19,7 @@ RULES = ("type", "set", "unique", "values", "reference")
 class CheckGroup:
     """One check over every subject it ran on."""
 
-    kind: Kind
+    kind: CheckKind
     name: str
     description: str
     severity: Severity  # what a failure of it is
@@ -53,7 +53,7 @@ def subject(c: CheckResult) -> str:
     return "/".join(p for p in (c.source_id, c.table_id) if p) or "all sources"
 
 
-def by_check(report: Report, kinds: tuple[Kind, ...] | None = None) -> list[CheckGroup]:
+def by_check(report: Report, kinds: tuple[CheckKind, ...] | None = None) -> list[CheckGroup]:
     """One group per check name and kind, in the order the checks ran."""
     groups: dict[tuple[str, str], CheckGroup] = {}
     for c in report.checks:

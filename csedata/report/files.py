@@ -32,7 +32,7 @@ def render(report: Report) -> dict[str, bytes]:
 
 def release_files(report: Report, version: str, created: str) -> dict[str, bytes]:
     """The report's files as a release holds them (validation/<name>), saying which release
-    they cover: what csedata.release writes once it knows the version."""
+    they cover: what csedata.publish writes once it knows the version."""
     return {f"validation/{n}": data for n, data in render(report.stamped(version, created)).items()}
 
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
-Status = Literal["passed", "failed", "skipped"]
-Kind = Literal["schema", "table", "declared", "cross-source", "review"]
+CheckStatus = Literal["passed", "failed", "skipped"]
+CheckKind = Literal["schema", "table", "declared", "cross-source", "review"]
 KINDS: dict[str, str] = {
     "schema": "Schema: the released tables' columns, types and provenance",
     "table": "Arithmetic: the numbers of each table and hierarchy",
@@ -69,10 +69,10 @@ class Failure(_Model):
 class CheckResult(_Model):
     id: str
     name: str
-    kind: Kind
+    kind: CheckKind
     description: str
     severity: Severity
-    status: Status
+    status: CheckStatus
     source_id: str | None = None
     table_id: str | None = None
     checked: int

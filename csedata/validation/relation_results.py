@@ -13,7 +13,7 @@ from csedata.validation.reviews import Reviews
 
 
 def relation_results(
-    obs: pd.DataFrame, outcomes: list[relations.Outcome], reviews: Reviews
+    obs: pd.DataFrame, outcomes: list[relations.Weighed], reviews: Reviews
 ) -> list[CheckResult]:
     results = []
     for o in outcomes:
@@ -55,6 +55,6 @@ def relation_results(
     return results
 
 
-def exclusive_ids(obs: pd.DataFrame, outcomes: list[relations.Outcome]) -> set[str]:
+def exclusive_ids(obs: pd.DataFrame, outcomes: list[relations.Weighed]) -> set[str]:
     rows = [i for o in outcomes if isinstance(o.relation, Exclusive) for i in o.rows]
     return set(obs.loc[rows, "observation_id"])

@@ -35,7 +35,7 @@ _MONTHS = {"months": 1.0, "years": 12.0}  # durations are compared in months
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Weighed:
     """A declaration weighed: passed, failed (a mismatch) or unusable (a declaration problem)."""
 
     relation: Relation
@@ -220,18 +220,18 @@ _WEIGH: dict[type, Callable[..., Verdict]] = {
 }
 
 
-def weigh(relation: Relation, scope: str, f: _Figures) -> Outcome:
+def weigh(relation: Relation, scope: str, f: _Figures) -> Weighed:
     """One declaration against the observations."""
     refs = _refs(relation)
     try:
         absent = sorted({f.source_of(r, scope) for r in refs} - f.selected)
         if absent:
-            return Outcome(relation, scope, "skipped", f"source {absent[0]!r} is not in this run")
+            return Weighed(relation, scope, "skipped", f"source {absent[0]!r} is not in this run")
         rows = [f.row(ref, scope) for ref in refs]
         ok, message, values = _WEIGH[type(relation)](relation, f, rows)
     except _Unusable as exc:
-        return Outcome(relation, scope, "unusable", str(exc))
-    return Outcome(relation, scope, "passed" if ok else "failed", message, values, rows)
+        return Weighed(relation, scope, "unusable", str(exc))
+    return Weighed(relation, scope, "passed" if ok else "failed", message, values, rows)
 
 
 def weigh_all(
@@ -239,7 +239,7 @@ def weigh_all(
     relations: list[tuple[str, Relation]],
     selected: list[str],
     intervals: pd.DataFrame | None = None,
-) -> list[Outcome]:
+) -> list[Weighed]:
     """Weigh every declaration; ``intervals`` are checks.bounds(obs) when already computed."""
     if not relations:
         return []

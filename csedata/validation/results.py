@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from csedata.report import LISTED, CheckResult, Failure, Kind, Quote, Severity, Status
+from csedata.report import LISTED, CheckKind, CheckResult, CheckStatus, Failure, Quote, Severity
 
 
 def quotes(obs: pd.DataFrame, rows: list[int]) -> list[Quote]:
@@ -44,7 +44,7 @@ def result(
     *,
     id: str,
     name: str,
-    kind: Kind,
+    kind: CheckKind,
     description: str,
     default: Severity,
     checked: int,
@@ -61,7 +61,7 @@ def result(
     observation_ids: list[str] | None = None,
 ) -> CheckResult:
     severity: Severity = "error" if errors else "warning" if warnings else default
-    status: Status = "skipped" if skipped else "failed" if errors or warnings else "passed"
+    status: CheckStatus = "skipped" if skipped else "failed" if errors or warnings else "passed"
     return CheckResult(
         id=id,
         name=name,

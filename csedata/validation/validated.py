@@ -1,6 +1,6 @@
 """Tables that passed validation, as a type: only csedata.validation makes one.
 
-Publishing (csedata.release) takes a ``Validated``, never bare frames, so the order
+Publishing (csedata.publish) takes a ``Validated``, never bare frames, so the order
 of the steps cannot be got wrong: a release is written only from tables every
 check has passed. The constructors need a key that only this package holds (a
 call without it fails to type-check; one with another key raises). The frames

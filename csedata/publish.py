@@ -49,7 +49,7 @@ NOTES = Path("flows") / "release-notes"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Published:
     status: str  # "written" or "unchanged"
     version: str
     path: Path
@@ -253,7 +253,7 @@ def publish(
     lock_sha256: str | None,
     extras: Extras | None = None,
     watch: privacy.Watchlist | None = None,
-) -> Outcome:
+) -> Published:
     """Write the release unless its tables equal the latest's; return what happened.
 
     Only validated tables are published (the type says so). ``extras`` are further
@@ -276,12 +276,12 @@ def publish(
             changes = diff.compare(_previous_tables(processed, previous), tables)
             level = diff.change_level(changes)
             if previous is not None and level is None:
-                return Outcome("unchanged", previous, processed / previous, previous)
+                return Published("unchanged", previous, processed / previous, previous)
             version = diff.next_version(previous, level)
             target = processed / version
             if target.exists():
                 _finish_interrupted(processed, staging, tables, version)
-                return Outcome("written", version, target, previous)
+                return Published("written", version, target, previous)
             created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             _write_release(build, staging, tables, changes, version, previous, created)
             privacy.refuse(staging, watch, str(PROCESSED / version))
@@ -294,7 +294,7 @@ def publish(
             os.rename(staging, target)
             durable.fsync(processed)
             durable.replace_text(processed / LATEST, version + "\n")
-            return Outcome("written", version, target, previous)
+            return Published("written", version, target, previous)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
