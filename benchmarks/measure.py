@@ -72,9 +72,9 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
     outcome = run_release(root, None, batch_size=batch_size)
     called = time.perf_counter() - started
     return {
-        "status": outcome["status"],
-        "observations": outcome["observations"],
-        "extracted": outcome["extracted"],
+        "status": outcome.release.status,
+        "observations": outcome.observations,
+        "extracted": outcome.extracted,
         "call": called,
         **_stages_from_api(),
     }

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from csedata.batches import BATCH_SIZE
 from csedata.boundary import guard
 from csedata.options import RootOption, VerboseOption
 from csedata.serve import WEEKLY
+
+if TYPE_CHECKING:
+    from csedata.summary import RunResult
 
 app = typer.Typer(
     add_completion=False,
@@ -48,28 +51,19 @@ def run_release(
     batch_size: int = BATCH_SIZE,
     dask: bool = False,
     dask_address: str | None = None,
-) -> dict[str, Any]:
+) -> RunResult:
     """Run the release flow with no heartbeat thread (it costs a second per run).
 
     A plain run with nothing changed is answered before Prefect starts
     (csedata.uptodate): it verifies every raw file and keys every batch, and
     needs no orchestration. A refresh or a rebuild always runs the flow.
     """
-    from csedata import summary, uptodate
+    from csedata import uptodate
+    from csedata.summary import RunResult
 
     plan = uptodate.check(root.resolve(), sources, batch_size)
     if plan.unchanged is not None and not refresh and rebuild_into is None:
-        outcome: dict[str, Any] = {
-            "status": plan.unchanged.status,
-            "version": plan.unchanged.version,
-            "path": str(plan.unchanged.path),
-            "previous": plan.unchanged.previous,
-            "observations": None,
-            "extracted": 0,
-            "cached": plan.sources,
-        }
-        outcome["summary"] = summary.line(outcome)
-        return outcome
+        return RunResult(plan.unchanged, extracted=0, cached=plan.sources)
 
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -84,8 +78,7 @@ def run_release(
         temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
     ):
         flow = release_flow.with_options(task_runner=runner)
-        result: dict[str, Any] = flow(str(root.resolve()), sources, refresh, into, batch_size)
-    return result
+        return flow(str(root.resolve()), sources, refresh, into, batch_size)
 
 
 @app.callback()
@@ -134,9 +127,9 @@ def release_command(
     outcome = run_release(
         root, source, refresh, batch_size=batch_size, dask=dask, dask_address=dask_address
     )
-    for warning in warnings(outcome):
+    for warning in warnings(outcome.refresh):
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(outcome["summary"])
+    typer.echo(outcome.summary)
 
 
 @app.command("refresh")
@@ -156,11 +149,11 @@ def refresh_command(
     from csedata.registry import REGISTRY
     from csedata.summary import counts
 
-    results = [r.as_dict() for r in refresh_sources(root.resolve(), source)]
+    results = refresh_sources(root.resolve(), source)
     for r in results:
-        typer.echo(f"{r['source_id']}: {r['status']}: {r['detail']}")
+        typer.echo(f"{r.source_id}: {r.status}: {r.detail}")
     typer.echo(f"refresh: {counts(results)}")
-    failed = [r["source_id"] for r in results if r["status"] == Status.failed]
+    failed = [r.source_id for r in results if r.status == Status.failed]
     if failed:
         problem = f"{len(failed)} of {len(results)} sources failed to refresh: {', '.join(failed)}"
         typer.echo(f"error: {REGISTRY}: {problem}", err=True)
@@ -331,33 +324,34 @@ def rebuild_command(
 ) -> None:
     """Rebuild the latest release from raw/ and compare every file's sha256 with it."""
     from csedata import store
+    from csedata.publish import Rebuilt
 
     _quiet_prefect(verbose)
     target = into or Path(tempfile.mkdtemp(prefix="csedata-rebuild-"))
     try:
         store.resolve(root, None)  # a release to rebuild, before Prefect starts
-        outcome = run_release(root, None, rebuild_into=target)
+        rebuilt = run_release(root, None, rebuild_into=target).release
     except BaseException:  # reported by the boundary; a temporary folder is not kept
         if into is None:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    if outcome["differences"]:  # the rebuild stays in target for a look
-        typer.echo(
-            f"error: rebuilding release {outcome['version']} into {target} differs:", err=True
-        )
-        for line in outcome["differences"]:
+    if not isinstance(rebuilt, Rebuilt):  # a run given rebuild_into only rebuilds
+        raise TypeError(f"a rebuild ended in {rebuilt!r}")
+    if rebuilt.differences:  # the rebuild stays in target for a look
+        typer.echo(f"error: rebuilding release {rebuilt.version} into {target} differs:", err=True)
+        for line in rebuilt.differences:
             typer.echo(f"  {line}", err=True)
         raise typer.Exit(1)
-    if outcome["notes"]:
+    if rebuilt.notes:
         typer.echo(
-            f"reproduced: release {outcome['version']} rebuilt from raw/, every data and report "
+            f"reproduced: release {rebuilt.version} rebuilt from raw/, every data and report "
             "file has its published sha256; only the manifest's build record differs:"
         )
-        for line in outcome["notes"]:
+        for line in rebuilt.notes:
             typer.echo(f"  {line}")
     else:
         typer.echo(
-            f"identical: release {outcome['version']} rebuilt from raw/, every file has its "
+            f"identical: release {rebuilt.version} rebuilt from raw/, every file has its "
             "published sha256"
         )
     if into is None:

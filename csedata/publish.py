@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -50,7 +50,10 @@ NOTES = Path("flows") / "release-notes"
 
 @dataclass(frozen=True)
 class Published:
-    status: str  # "written" or "unchanged"
+    """What publishing did: wrote ``version`` at ``path`` after ``previous``, or found the
+    tables unchanged (``version`` and ``previous`` then both name the latest release)."""
+
+    status: Literal["written", "unchanged"]
     version: str
     path: Path
     previous: str | None
@@ -301,7 +304,11 @@ def publish(
 
 @dataclass(frozen=True)
 class Rebuilt:
+    """The latest release written again into ``path`` and compared with the published one."""
+
+    status: ClassVar[Literal["rebuilt"]] = "rebuilt"
     version: str
+    path: Path
     differences: list[str]  # one line per file whose sha256 differs; empty: identical
     notes: list[str]  # the manifest's record of who built it, where only that differs
 
@@ -360,7 +367,8 @@ def rebuild(
         f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
         for rel in differing
     ]
-    return Rebuilt(version, _newer_snapshots(frames["sources"], manifest) + differences, notes)
+    moved = _newer_snapshots(frames["sources"], manifest)
+    return Rebuilt(version, into, moved + differences, notes)
 
 
 def _newer_snapshots(sources: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:

@@ -22,7 +22,7 @@ import json
 import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -52,9 +52,6 @@ class Result:
     source_id: str
     status: Status
     detail: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
 
 
 def _load_state(root: Path) -> dict[str, dict[str, Any]]:
@@ -155,8 +152,8 @@ def refresh_sources(
     return results
 
 
-def after_change(exc: CsedataError, results: list[dict[str, str]] | None) -> CsedataError:
+def after_change(exc: CsedataError, results: list[Result] | None) -> CsedataError:
     """The error, noting which sources got new content in this run (their specs need a look)."""
-    changed = [r["source_id"] for r in results or [] if r["status"] == Status.changed]
+    changed = [r.source_id for r in results or [] if r.status == Status.changed]
     note = f" (new content this run: {', '.join(changed)}; check the spec)" if changed else ""
     return CsedataError(exc.where, exc.problem + note)

@@ -11,7 +11,6 @@ which holds the assembled tables.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -21,18 +20,20 @@ from csedata import pipeline, publish, summary, uptodate
 from csedata.batches import BATCH_SIZE
 from csedata.errors import CsedataError
 from csedata.pipeline import Batch, Extracted
-from csedata.refresh import after_change, refresh_sources
+from csedata.publish import Published, Rebuilt
+from csedata.refresh import Result, after_change, refresh_sources
 from csedata.registry import Source, load_registry, select
 from csedata.report import headline, markdown, release_files, render, store_report, table_rows
+from csedata.summary import RunResult
 from csedata.validation import Validated
 
 
 @task(name="refresh-sources")
-def refresh_step(root: str, source_ids: list[str]) -> list[dict[str, str]]:
-    results = [r.as_dict() for r in refresh_sources(Path(root), source_ids)]
+def refresh_step(root: str, source_ids: list[str]) -> list[Result]:
+    results = refresh_sources(Path(root), source_ids)
     logger = get_run_logger()
     logger.info("refresh: %s", summary.counts(results))
-    for warning in summary.warnings({"refresh": results}):
+    for warning in summary.warnings(results):
         logger.warning("refresh: %s", warning)
     return results
 
@@ -79,7 +80,7 @@ def publish_release(
     inputs: str,
     parts: list[Path],
     rebuild_into: str | None = None,
-) -> dict[str, Any]:
+) -> Published | Rebuilt:
     """Publish the release; or, given ``rebuild_into``, write the latest one again there."""
     lock_sha256 = uptodate.lock_sha256(Path(root))
 
@@ -87,25 +88,11 @@ def publish_release(
         return release_files(validated.report, version, created)
 
     if rebuild_into is not None:
-        rebuilt = publish.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
-        return {
-            "status": "rebuilt",
-            "version": rebuilt.version,
-            "path": rebuild_into,
-            "differences": rebuilt.differences,
-            "notes": rebuilt.notes,
-        }
+        return publish.rebuild(Path(root), validated, lock_sha256, Path(rebuild_into), extras)
     watch = pipeline.watchlist(Path(root), parts)
-    outcome = publish.publish(Path(root), validated, lock_sha256, extras, watch)
-    uptodate.record(Path(root), inputs, outcome.version)
-
-    return {
-        "status": outcome.status,
-        "version": outcome.version,
-        "path": str(outcome.path),
-        "previous": outcome.previous,
-        "previous_observations": summary.observation_rows(Path(root), outcome.previous),
-    }
+    published = publish.publish(Path(root), validated, lock_sha256, extras, watch)
+    uptodate.record(Path(root), inputs, published.version)
+    return published
 
 
 @flow(name="csedata-release")
@@ -115,7 +102,7 @@ def release_flow(
     refresh: bool = False,
     rebuild_into: str | None = None,
     batch_size: int = BATCH_SIZE,
-) -> dict[str, Any]:
+) -> RunResult:
     """Build the release from the registered raw files; write it only if it changed.
 
     With ``refresh``, first download every source that has a URL (or only the
@@ -131,18 +118,22 @@ def release_flow(
         extracted = pipeline.extract_batches(Path(root), groups, _on_task_runner)
         inputs = extracted.inputs(uptodate.lock_sha256(Path(root)))
         validated = validate_release(root, extracted)
-        outcome = publish_release(root, validated, inputs, extracted.parts, rebuild_into)
-        outcome["observations"] = len(validated.frames["observations"])
-        outcome["unreviewed"] = validated.report.summary.unreviewed
+        release = publish_release(root, validated, inputs, extracted.parts, rebuild_into)
     except CsedataError as exc:
         raise after_change(exc, refreshed) from exc
-    outcome["extracted"] = extracted.count(cached=False)
-    outcome["cached"] = extracted.count(cached=True)
-    outcome["refresh"] = refreshed
-    outcome["summary"] = summary.line(outcome)
-    log = get_run_logger()
-    (log.warning if outcome["unreviewed"] else log.info)(outcome["summary"])
-    create_markdown_artifact(
-        key="csedata-run", markdown=summary.markdown(outcome), description=outcome["summary"]
+    previous = release.previous if isinstance(release, Published) else None
+    run = RunResult(
+        release=release,
+        extracted=extracted.count(cached=False),
+        cached=extracted.count(cached=True),
+        observations=len(validated.frames["observations"]),
+        previous_observations=summary.observation_rows(Path(root), previous),
+        unreviewed=validated.report.summary.unreviewed,
+        refresh=refreshed,
     )
-    return outcome
+    log = get_run_logger()
+    (log.warning if run.unreviewed else log.info)(run.summary)
+    create_markdown_artifact(
+        key="csedata-run", markdown=summary.markdown(run), description=run.summary
+    )
+    return run

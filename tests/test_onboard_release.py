@@ -133,8 +133,8 @@ def test_a_pdf_at_a_url_is_added_explained_and_released(
     )
 
     outcome = run_release(project, None)
-    assert (outcome["status"], outcome["version"]) == ("written", "1.0.0")
-    released = pd.read_parquet(outcome["path"] + "/observations.parquet")
+    assert (outcome.release.status, outcome.release.version) == ("written", "1.0.0")
+    released = pd.read_parquet(outcome.release.path / "observations.parquet")
     ours = released[released["source_id"] == SID]
     for table_id, (caption, (_, *rows), _) in zip(
         KEPT, (REPORT_TABLES[0], *REPORT_TABLES[2:]), strict=True

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from csedata.cli import app, run_release
 from csedata.errors import CsedataError
 from csedata.registry import load_registry
+from csedata.summary import RunResult
 
 MISSING = "alphanews-2016-minnesota"  # its URL answers 404 throughout
 
@@ -24,8 +25,8 @@ def site() -> Iterator[Site]:
         yield running
 
 
-def statuses(outcome: dict[str, object]) -> dict[str, str]:
-    return {r["source_id"]: r["status"] for r in outcome["refresh"]}  # type: ignore[attr-defined]
+def statuses(outcome: RunResult) -> dict[str, str]:
+    return {r.source_id: r.status for r in outcome.refresh or []}
 
 
 def test_refresh_then_release(
@@ -35,15 +36,15 @@ def test_refresh_then_release(
     n_sources = len(load_registry(project))
     first = run_release(project, None, batch_size=1)  # without --refresh: no request at all
     assert site.requests == []
-    assert (first["status"], first["version"]) == ("written", "1.0.0")
-    n = first["observations"]
+    assert (first.release.status, first.release.version) == ("written", "1.0.0")
+    n = first.observations
     released = tree(project / "processed")
 
     # nothing changed upstream: full downloads equal to the snapshots, nothing written
     second = run_release(project, None, refresh=True, batch_size=1)
     assert statuses(second) == {sid: "unchanged" for sid in texts} | {MISSING: "failed"}
-    assert (second["status"], second["extracted"], second["cached"]) == ("unchanged", 0, n_sources)
-    assert second["summary"].startswith(
+    assert (second.release.status, second.extracted, second.cached) == ("unchanged", 0, n_sources)
+    assert second.summary.startswith(
         f"refresh: {n_sources} sources checked: {n_sources - 1} unchanged, 1 failed; "
         "up to date: release 1.0.0 at "
     )
@@ -74,15 +75,14 @@ def test_refresh_then_release(
     site.pages[f"/{sid}"] = Page(b"Reviewed page.\n" + texts[sid], etag='"new"')
     fourth = run_release(project, None, refresh=True, batch_size=1)
     assert statuses(fourth)[sid] == "changed"
-    assert (fourth["status"], fourth["previous"], fourth["version"]) == (
+    assert (fourth.release.status, fourth.release.previous, fourth.release.version) == (
         "written",
         "1.0.0",
         "1.0.1",
     )
-    assert (fourth["extracted"], fourth["cached"]) == (1, 4)
-    assert (
-        f"(release 1.0.0 -> 1.0.1; observations {n} -> {fourth['observations']};"
-        in (fourth["summary"])
+    assert (fourth.extracted, fourth.cached) == (1, 4)
+    assert f"(release 1.0.0 -> 1.0.1; observations {n} -> {fourth.observations};" in (
+        fourth.summary
     )
     sources = pd.read_parquet(project / "processed" / "1.0.1" / "sources.parquet")
     row = sources.set_index("source_id").loc[sid]
@@ -120,7 +120,7 @@ def test_refresh_of_one_source_publishes_every_source(
     first = run_release(project, [sid], refresh=True, batch_size=1)
     assert statuses(first) == {sid: "unchanged"}
     assert [path for path, _ in site.requests] == [f"/{sid}"]
-    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    assert (first.release.status, first.release.version) == ("written", "1.0.0")
     released = project / "processed" / "1.0.0"
     assert sorted(pd.read_parquet(released / "sources.parquet")["source_id"]) == sorted(texts)
     observations = pd.read_parquet(released / "observations.parquet")
@@ -129,4 +129,4 @@ def test_refresh_of_one_source_publishes_every_source(
 
     again = run_release(project, [other], refresh=True, batch_size=1)
     assert statuses(again) == {other: "unchanged"}  # first download of it: in full
-    assert (again["status"], again["version"]) == ("unchanged", "1.0.0")
+    assert (again.release.status, again.release.version) == ("unchanged", "1.0.0")

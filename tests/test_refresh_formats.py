@@ -32,13 +32,13 @@ def test_html_sources_refresh_release_and_refuse(
     pages = as_html(project, site.url(""))
     serve_html(site, pages)
     first = run_release(project, None)
-    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    assert (first.release.status, first.release.version) == ("written", "1.0.0")
     released = tree(project / "processed")
 
     # the pages as registered: every source unchanged, no new release
     again = run_release(project, None, refresh=True)
-    assert {r["status"] for r in again["refresh"]} == {"unchanged"}  # type: ignore[attr-defined]
-    assert again["status"] == "unchanged"
+    assert {r.status for r in again.refresh} == {"unchanged"}
+    assert again.release.status == "unchanged"
     assert tree(project / "processed") == released
 
     # new bytes in the page furniture only: the snapshot is recorded, no new release
@@ -46,24 +46,24 @@ def test_html_sources_refresh_release_and_refuse(
     furniture = pages[sid].replace(b"Suite 2-500", b"Suite 2-600, updated 2024-05-06")
     site.pages[f"/{sid}"] = Page(furniture, "text/html", etag='"2"')
     moved = run_release(project, None, refresh=True)
-    assert [r["status"] for r in moved["refresh"] if r["source_id"] == sid] == ["changed"]  # type: ignore[attr-defined]
-    assert (moved["status"], moved["version"]) == ("unchanged", "1.0.0")
+    assert [r.status for r in moved.refresh if r.source_id == sid] == ["changed"]
+    assert (moved.release.status, moved.release.version) == ("unchanged", "1.0.0")
     assert tree(project / "processed") == released
     entry = load_registry(project)[sid]
     assert entry.file.startswith(f"snapshots/{sid}/") and entry.media_type == "text/html"
     assert (project / "raw" / entry.file).read_bytes() == furniture
     assert [s.file for s in entry.snapshots] == [f"{sid}.html"]
     rebuilt = run_release(project, None, rebuild_into=tmp_path / "rebuilt")  # says why it differs
-    assert rebuilt["differences"][0] == (
+    assert rebuilt.release.differences[0] == (
         f"raw/sources.yaml: names newer snapshots than the release of {sid}"
     )
-    assert "sources.parquet: sha256 differs" in rebuilt["differences"]
+    assert "sources.parquet: sha256 differs" in rebuilt.release.differences
 
     # a changed statistic (a table's cells): a patch release naming the new snapshot
     value = change_value(furniture)
     site.pages[f"/{sid}"] = Page(value, "text/html", etag='"3"')
     patch = run_release(project, None, refresh=True)
-    assert (patch["status"], patch["version"]) == ("written", "1.0.1")
+    assert (patch.release.status, patch.release.version) == ("written", "1.0.1")
     report = json.loads((project / "processed" / "1.0.1" / "diff.json").read_text())
     assert report["change"] == "patch"
     values = {

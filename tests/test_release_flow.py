@@ -31,8 +31,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None:
     first = run_release(project, None)
-    assert first["status"] == "written"
-    assert first["version"] == "1.0.0"
+    assert first.release.status == "written"
+    assert first.release.version == "1.0.0"
     release = project / "processed" / "1.0.0"
     assert (project / "processed" / "LATEST").read_text().strip() == "1.0.0"
 
@@ -58,7 +58,7 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
         "'ussc-2021-production/method-of-production/smartphone-or-tablet/count') "
         f"from '{path}'"
     ).fetchone()  # type: ignore[misc]
-    assert n == table.num_rows == first["observations"]
+    assert n == table.num_rows == first.observations
     assert smartphone == 241
     sources = pq.read_table(release / "sources.parquet").to_pandas()
     assert len(sources) == len(load_registry(project))
@@ -83,9 +83,9 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     # nothing changed: nothing written, and the earlier release is untouched
     before = snapshot(project / "processed")
     again = run_release(project, None)
-    assert again["status"] == "unchanged"
-    assert again["version"] == "1.0.0"
-    assert again["extracted"] == 0
+    assert again.release.status == "unchanged"
+    assert again.release.version == "1.0.0"
+    assert again.extracted == 0
     assert snapshot(project / "processed") == before
 
     # a changed spec (one figure fewer) gives a new major version, old one intact
@@ -97,8 +97,8 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     )
     spec_file.write_text(yaml.safe_dump(spec, allow_unicode=True))
     third = run_release(project, None)
-    assert third["status"] == "written"
-    assert third["version"] == "2.0.0"
+    assert third.release.status == "written"
+    assert third.release.version == "2.0.0"
     assert (project / "processed" / "LATEST").read_text().strip() == "2.0.0"
     assert {k: v for k, v in snapshot(project / "processed").items() if k.startswith("1.0.0")} == {
         k: v for k, v in before.items() if k.startswith("1.0.0")
@@ -113,14 +113,14 @@ def test_a_run_over_one_source_publishes_every_source(
     registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
     ids = sorted(entry["source_id"] for entry in registry)
     first = run_release(project, ids[-1:])
-    assert (first["status"], first["version"]) == ("written", "1.0.0")
+    assert (first.release.status, first.release.version) == ("written", "1.0.0")
     release = project / "processed" / "1.0.0"
     assert sorted(pq.read_table(release / "sources.parquet")["source_id"].to_pylist()) == ids
     observations = pq.read_table(release / "observations.parquet")
     assert observations["observation_id"].to_pylist() == list(
         built_frames["observations"]["observation_id"]
     )
-    assert run_release(project, None)["status"] == "unchanged"
+    assert run_release(project, None).release.status == "unchanged"
 
 
 def _corrupt_byte(project: Path) -> str:

@@ -221,7 +221,7 @@ def test_release_cli_killed_before_latest_then_recovers(
     published = _files(processed / "1.0.0")
 
     outcome = run_release(project, None)
-    assert (outcome["status"], outcome["version"]) == ("written", "1.0.0")
+    assert (outcome.release.status, outcome.release.version) == ("written", "1.0.0")
     assert store.latest_version(project) == "1.0.0"
     assert _leftovers(processed) == []
     assert _files(processed / "1.0.0") == published

@@ -47,20 +47,20 @@ def test_release_on_a_two_worker_dask_cluster(
     ):
         on_dask = run_release(corpus, None, batch_size=8, dask_address=cluster.scheduler_address)
     # every batch ran on the cluster, spread over both workers
-    assert on_dask["status"] == "written"
-    assert on_dask["extracted"] == 40
+    assert on_dask.release.status == "written"
+    assert on_dask.extracted == 40
     assert len(stream.data) >= 3
     assert len({task["worker"] for task in stream.data}) == 2
 
     # the same release as the default (threads) runner gives, byte for byte
     with_threads = run_release(local, None, batch_size=8)
     tables = sorted(
-        p.relative_to(on_dask["path"]) for p in Path(on_dask["path"]).rglob("*.parquet")
+        p.relative_to(on_dask.release.path) for p in on_dask.release.path.rglob("*.parquet")
     )
     assert len(tables) > 3  # observations, sources, ledger and the printed tables
     for name in tables:
-        dask_file = Path(on_dask["path"]) / name
-        assert dask_file.read_bytes() == (Path(with_threads["path"]) / name).read_bytes()
+        dask_file = on_dask.release.path / name
+        assert dask_file.read_bytes() == (with_threads.release.path / name).read_bytes()
 
 
 def _group(leader: int) -> list[psutil.Process]:

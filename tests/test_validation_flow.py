@@ -27,8 +27,8 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         state = release_flow(str(project), None, return_state=True)
     outcome = state.result()
-    assert outcome["status"] == "written"
-    release = Path(outcome["path"])
+    assert outcome.release.status == "written"
+    release = outcome.release.path
     manifest = json.loads((release / "manifest.json").read_text())
     for name in REPORT_FILES:
         data = (release / "validation" / name).read_bytes()
@@ -36,20 +36,20 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
     report = json.loads((release / "validation" / "report.json").read_text())
     assert report["summary"]["errors"] == 0
     assert report["summary"]["warnings"] > 0
-    assert report["observations"] == outcome["observations"]
+    assert report["observations"] == outcome.observations
     # the release's report says which release it covers
-    assert report["release"]["version"] == outcome["version"] == release.name
+    assert report["release"]["version"] == outcome.release.version == release.name
     assert (
         report["release"]["created"]
         == json.loads((release / "manifest.json").read_text())["created"]
     )
     assert (
-        f"Covers <strong>release {outcome['version']}, created "
+        f"Covers <strong>release {outcome.release.version}, created "
         in (release / "validation" / "report.html").read_text()
     )
     # a warning no one has reviewed is marked in the run's summary and its artifact
-    assert report["summary"]["unreviewed"] == outcome["unreviewed"] > 0
-    assert f"needs a decision: {outcome['unreviewed']} unreviewed warning" in outcome["summary"]
+    assert report["summary"]["unreviewed"] == outcome.unreviewed > 0
+    assert f"needs a decision: {outcome.unreviewed} unreviewed warning" in outcome.summary
 
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
@@ -65,7 +65,7 @@ def test_release_ships_report_and_flow_publishes_artifacts(project: Path, prefec
     full = (release / "validation" / "report.md").read_text()
     page = by_key["validation-report"].data
     assert "Covers **an unreleased build**" in page
-    assert f"Covers **release {outcome['version']}, created " in full
+    assert f"Covers **release {outcome.release.version}, created " in full
     assert page.split("\n")[3:] == full.split("\n")[3:]
     assert "**Needs a decision: " in page
     table = by_key["validation-checks"]
