@@ -16,7 +16,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -34,6 +33,7 @@ from csedata.prepare.dispatch import prepare
 from csedata.registry import Source, load_registry, select
 from csedata.report import Report
 from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
+from csedata.threads import beside
 from csedata.validation import flags
 from csedata.validation.relations import CROSS, weigh_all
 from csedata.vocabularies import load_vocabularies
@@ -127,9 +127,8 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
         table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
         return frames.from_arrow(table)
 
-    # Arrow reads and encodes without the GIL: the ledger is read beside the rest
-    with ThreadPoolExecutor(1) as pool:
-        ledger = pool.submit(read, "ledger")
+    # the ledger is read (by Arrow) beside the rest
+    with beside(lambda: read("ledger")) as ledger:
         vocabularies = load_vocabularies(root).frames()
         found = frame(SOURCES, [s.model_dump(mode="json") for s in sources])
         same = [(sid, r) for sid, d in declarations(parts).items() for r in d.checks]

@@ -20,7 +20,6 @@ import platform
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,6 +35,7 @@ from csedata.errors import CsedataError, writing
 from csedata.prepare import dispatch
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
+from csedata.threads import map_in_threads
 from csedata.validation import Validated
 from schemas import SCHEMA_VERSION, schema_for
 from schemas.describe import data_dictionary
@@ -78,15 +78,14 @@ def release_lock(root: Path) -> Iterator[None]:
 
 
 def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
-    """Every table as deterministic Parquet, two at a time (Arrow encodes and compresses
-    without the GIL); returns table name -> file. A failed write raises once all have ended."""
+    """Every table as deterministic Parquet, two at a time (Arrow encodes and compresses);
+    returns table name -> file. A failed write raises once all have ended."""
     paths = {name: release / f"{name}.parquet" for name in frames}
-    with ThreadPoolExecutor(2) as pool:
-        writes = [
-            pool.submit(parquet.write, df, paths[n], schema_for(n)) for n, df in frames.items()
-        ]
-        for write in writes:
-            write.result()
+
+    def write(name: str) -> None:
+        parquet.write(frames[name], paths[name], schema_for(name))
+
+    map_in_threads(write, frames, 2)
     return paths
 
 

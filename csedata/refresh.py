@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -34,6 +33,7 @@ from csedata.fetch import Fetched, FetchError, Limits, Validators, configured_li
 from csedata.limits import limit
 from csedata.publish import release_lock
 from csedata.registry import Source, load_registry, select
+from csedata.threads import map_in_threads
 
 STATE = Path(".cache") / "refresh" / "state.json"
 PARALLEL = 8  # downloads at a time
@@ -77,8 +77,9 @@ def _remember(state: dict[str, dict[str, Any]], source_id: str, sha256: str, v: 
 
 def _download(
     source: Source, state: dict[str, dict[str, Any]], limits: Limits, stop_at: float
-) -> Fetched:
-    """Conditional when the remembered validators describe the current snapshot."""
+) -> Fetched | FetchError:
+    """Conditional when the remembered validators describe the current snapshot; a
+    download that failed is its error, settled with the others."""
     assert source.url is not None
     remembered = state.get(source.source_id, {})
     known = (
@@ -86,26 +87,25 @@ def _download(
         if remembered.get("sha256") == source.sha256
         else Validators()
     )
-    fetched = fetch(source.url, known, limits, stop_at, source.redirect_hosts)
-    if fetched.body is not None and not fetched.body:
-        raise FetchError("empty response")
-    return fetched
+    try:
+        fetched = fetch(source.url, known, limits, stop_at, source.redirect_hosts)
+    except FetchError as exc:
+        return exc
+    return FetchError("empty response") if fetched.body == b"" else fetched
 
 
 def _settle(
     root: Path,
     source: Source,
     registered: dict[str, Source],
-    download: Future[Fetched],
+    fetched: Fetched | FetchError,
     state: dict[str, dict[str, Any]],
     now: datetime,
 ) -> Result:
     """Compare a download with the current snapshot; register it if it differs."""
     sid = source.source_id
-    try:
-        fetched = download.result()
-    except FetchError as exc:
-        return Result(sid, Status.failed, f"{source.url}: {exc}; kept raw/{source.file}")
+    if isinstance(fetched, FetchError):
+        return Result(sid, Status.failed, f"{source.url}: {fetched}; kept raw/{source.file}")
     if registered.get(sid) != source:  # another refresh registered one meanwhile
         return Result(sid, Status.failed, "registry entry changed during the download; run again")
     if fetched.body is None:
@@ -134,12 +134,9 @@ def refresh_sources(
     stop_at = time.monotonic() + limit("CSEDATA_REFRESH_DEADLINE")
     state = _load_state(root)
     now = datetime.now(UTC)
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        downloads = {
-            sid: pool.submit(_download, source, state, limits, stop_at)
-            for sid, source in registry.items()
-            if source.url is not None
-        }
+    with_url = [source for source in registry.values() if source.url is not None]
+    fetched = map_in_threads(lambda s: _download(s, state, limits, stop_at), with_url, PARALLEL)
+    downloads = {source.source_id: f for source, f in zip(with_url, fetched, strict=True)}
     with release_lock(root):
         registered = load_registry(root)
         results = [

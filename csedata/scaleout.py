@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from csedata.errors import CsedataError
+from csedata.threads import beside
 
 if TYPE_CHECKING:
     from prefect.server.api.server import SubprocessASGIServer
@@ -73,8 +73,7 @@ def local_cluster(n_workers: int | None, tasks_module: str) -> Iterator[str]:
     from distributed import LocalCluster
 
     server = _prefect_api()
-    with ThreadPoolExecutor(1) as pool:
-        starting = pool.submit(_start, server) if server is not None else None
+    with beside(lambda: _start(server)) as starting:
         options: dict[str, Any] = {
             "processes": True,
             "host": "127.0.0.1",  # loopback only
@@ -89,8 +88,7 @@ def local_cluster(n_workers: int | None, tasks_module: str) -> Iterator[str]:
         except Exception as exc:
             raise CsedataError("local Dask cluster", f"did not start: {_cause(exc)}") from exc
         with cluster:
-            if starting is not None:
-                starting.result()
+            starting.result()
             yield cluster.scheduler_address
 
 
@@ -115,12 +113,15 @@ def _prefect_api() -> SubprocessASGIServer | None:
     return server
 
 
-def _start(server: SubprocessASGIServer) -> None:
-    """Start the ephemeral API; an error if it is not where the workers look for it.
+def _start(server: SubprocessASGIServer | None) -> None:
+    """Start the ephemeral API (None: the API runs already); an error if it is not where
+    the workers look for it.
 
     Another program can take the port before the server listens on it: Prefect then
     moves to another port, or its health check reaches that program and fails.
     """
+    if server is None:
+        return
     port = server.port
     api = server.api_url
     try:

@@ -12,7 +12,6 @@ no longer occurs is an error too.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from csedata.codedigest import code_digest
 from csedata.errors import CsedataError
 from csedata.report import Report, summarize
 from csedata.spec import Declarations, load_cross_source
-from csedata.threads import collector_paused
+from csedata.threads import beside, collector_paused
 from csedata.validation import arithmetic, relations
 from csedata.validation.arithmetic_results import arithmetic_results
 from csedata.validation.charts import share_charts
@@ -54,14 +53,14 @@ def build_report(
     declared += [(relations.CROSS, r) for r in cross.checks]
     obs = frames["observations"]
     reviews = Reviews(specs, cross.inconsistencies)
-    # the checks run mostly in Arrow, numpy and pandas' joins, which release the GIL, so
-    # they share two threads (all read-only); the results are built here as they come
-    with ThreadPoolExecutor(2) as pool:
-        tables = pool.submit(lambda: schema_results(frames) + reference_results(frames))
+    # the checks run mostly in Arrow, numpy and pandas' joins: the tables' checks, the
+    # table-wide arithmetic and the declared relations run side by side (all read-only)
+    with beside(lambda: schema_results(frames) + reference_results(frames)) as tables:
         prepared = arithmetic.prepare(obs)
-        runs = [(check, pool.submit(check.run, obs, prepared)) for check in arithmetic.CHECKS]
-        outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
-        computed = arithmetic_results(obs, [(c, run.result()) for c, run in runs], reviews)
+        checks = arithmetic.CHECKS
+        with beside(lambda: [check.run(obs, prepared) for check in checks]) as runs:
+            outcomes = relations.weigh_all(obs, declared, source_ids, prepared)
+        computed = arithmetic_results(obs, list(zip(checks, runs.result(), strict=True)), reviews)
         results = tables.result()
     results += computed
     results += relation_results(obs, outcomes, reviews)
