@@ -44,6 +44,8 @@ def _check_constraints(check: pa.Check) -> dict[str, Any]:
         return {"enum": list(stats["allowed_values"])}
     if check.name == "str_matches":
         return {"pattern": _pattern(str(stats["pattern"]))}
+    if check.name == "str_length" and stats.get("max_value") is None:
+        return {"minLength": stats["min_value"]}
     if check.name in BOUNDS:
         key, stat = BOUNDS[check.name]
         return {key: stats[stat]}
@@ -116,6 +118,8 @@ def _constraint_text(constraint: str, value: Any) -> str:
         return "one of " + ", ".join(f"`{v}`" for v in value)
     if constraint == "pattern":
         return f"matches `{value}`"
+    if constraint == "minLength":
+        return "not empty" if value == 1 else f"at least {value} characters"
     if constraint in SYMBOLS:
         return f"{SYMBOLS[constraint]} {value}"
     return constraint  # required, unique
