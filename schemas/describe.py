@@ -11,16 +11,15 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas import REFERENCES, schema_for
+from schemas.field import logical_type
 
-TYPES = {
-    "str": "string",
-    "int64": "integer",
-    "Int64": "integer",
-    "float64": "number",
-    "bool": "boolean",
-    "datetime64[ns]": "date",
-    "object": "any",  # a list: Table Schema's array is JSON text, Parquet's is a list
-}
+
+def _type(column: pa.Column) -> str:
+    """The Table Schema type: the logical type, but a list is "any" (Table Schema's
+    array is JSON text, Parquet's is a list)."""
+    found = logical_type(column)
+    return "any" if found == "list" else found
+
 
 # pandera's built-in checks that Table Schema can state as constraints:
 # check name -> (constraint, statistic it reads)
@@ -101,7 +100,7 @@ def table_schema(schema: pa.DataFrameSchema) -> dict[str, Any]:
     for name, column in schema.columns.items():
         field: dict[str, Any] = {
             "name": name,
-            "type": TYPES[str(column.dtype)],
+            "type": _type(column),
             "description": column.description,
         }
         if found := constraints(column):
@@ -147,7 +146,7 @@ def _section(schema: pa.DataFrameSchema, tables: dict[str, int]) -> list[str]:
         rules.insert(0, "required" if found.get("required") else "may be null")
         rules += [f"check `{c.name}`" for c in _custom_checks(column.checks)]
         lines.append(
-            f"| `{name}` | {TYPES[str(column.dtype)]} | {_cell('; '.join(rules))} "
+            f"| `{name}` | {_type(column)} | {_cell('; '.join(rules))} "
             f"| {_cell(column.description or '')} |"
         )
     custom = _custom_checks(schema.checks)

@@ -97,7 +97,15 @@ def column(f: Field) -> pa.Column:
         nullable=f.nullable,
         unique=f.unique,
         description=f.description,
+        metadata={"type": f.type},
     )
+
+
+def logical_type(column: pa.Column) -> Type:
+    """The field's logical type, which the Table Schema and the Parquet type follow (not
+    how pandas holds the values)."""
+    found: Type = column.metadata["type"]
+    return found
 
 
 def table(

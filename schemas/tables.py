@@ -57,7 +57,8 @@ TABLES = table(
 
 def _per_table() -> pa.DataFrameSchema:
     schema = TABLES.remove_columns(["source_id", "table_id", "table_title", "row", "title"])
-    schema = schema.update_column("category", unique=True).update_column("n", dtype=float)
+    schema = schema.update_column("category", unique=True)
+    schema = schema.update_column("n", dtype=float, metadata={"type": "number"})
     schema.unique, schema.name = None, "source_table"
     return schema
 
