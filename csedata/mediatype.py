@@ -7,12 +7,11 @@ registry records the media type the content shows and every read checks it again
 
 from __future__ import annotations
 
-from typing import Literal
-
 import lxml.etree
 import lxml.html
 
-MediaType = Literal["text/plain", "text/html", "application/pdf"]
+from schemas.terms import MediaType
+
 # An HTML document opens with its doctype, a comment or an element (after a BOM and
 # blanks); anything else, though UTF-8, is text: a captured page copied as text often
 # mentions tags in its prose.

@@ -17,20 +17,25 @@ import pyarrow.parquet as pq
 
 from csedata import frames
 from csedata.errors import CsedataError
+from schemas.field import logical_type
 
 T = TypeVar("T")
 
 # Each column's Parquet type follows its schema, not its values: a text column
 # that happens to hold only nulls is still a string column.
 ARROW_TYPES = {
-    "str": pyarrow.string(),
-    "int64": pyarrow.int64(),
-    "float64": pyarrow.float64(),
-    "bool": pyarrow.bool_(),
-    "datetime64[ns]": pyarrow.date32(),  # a day: held as a timestamp in pandas
-    "Int64": pyarrow.int64(),  # an integer that may be missing
-    "object": pyarrow.list_(pyarrow.string()),  # a list of ids (observations.flags)
+    "string": pyarrow.string(),
+    "integer": pyarrow.int64(),
+    "number": pyarrow.float64(),
+    "boolean": pyarrow.bool_(),
+    "date": pyarrow.date32(),  # a day: held as a timestamp in pandas
+    "list": pyarrow.list_(pyarrow.string()),  # a list of ids (observations.flags)
 }
+
+
+def arrow_type(column: pa.Column) -> pyarrow.DataType:
+    """The Parquet type of a column: its field's logical type."""
+    return ARROW_TYPES[logical_type(column)]
 
 
 def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyarrow.Table:
@@ -44,7 +49,7 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
             fields.append(field)
             continue
         # a column the schema requires is non-nullable in the file too
-        typed = field.with_type(ARROW_TYPES[str(column.dtype)]).with_nullable(column.nullable)
+        typed = field.with_type(arrow_type(column)).with_nullable(column.nullable)
         description = column.description
         fields.append(typed.with_metadata({"description": description}) if description else typed)
     metadata = dict(table.schema.metadata or {})
@@ -63,9 +68,7 @@ def write(df: pd.DataFrame, path: Path, schema: pa.DataFrameSchema | None = None
 
 def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
     """The Arrow types of a pandera schema's columns (str, int64, float64, bool)."""
-    return pyarrow.schema(
-        [(name, ARROW_TYPES[str(column.dtype)]) for name, column in schema.columns.items()]
-    )
+    return pyarrow.schema([(name, arrow_type(column)) for name, column in schema.columns.items()])
 
 
 def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:

@@ -29,7 +29,7 @@ GRAMMAR = (
 
 
 class Period(NamedTuple):
-    kind: str  # one of schemas.observations.PERIOD_KINDS
+    kind: str  # one of schemas.terms.PERIOD_KINDS
     start: date | None
     end: date | None
 

@@ -8,24 +8,19 @@ content arrives as a new snapshot file (csedata.snapshots), never as an edit.
 from __future__ import annotations
 
 import hashlib
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, ValidationError
 
 from csedata import limits, yamltext
 from csedata.errors import CsedataError
-from csedata.mediatype import MediaType, UnknownMedia, sniff
+from csedata.mediatype import UnknownMedia, sniff
+from schemas.models import Registered
+from schemas.sources import FIELDS as SOURCE_FIELDS
+from schemas.terms import MediaType
 
 REGISTRY = Path("raw") / "sources.yaml"
-
-
-class Kind(StrEnum):
-    primary_statistics = "primary_statistics"
-    news = "news"
-    press_release = "press_release"
-    advocacy = "advocacy"
 
 
 def _inside_raw(value: str) -> str:
@@ -35,41 +30,39 @@ def _inside_raw(value: str) -> str:
     return value
 
 
-RawFile = Annotated[str, Field(min_length=1), AfterValidator(_inside_raw)]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+RawFile = Annotated[str, AfterValidator(_inside_raw)]
 
 
-class Snapshot(BaseModel):
+class Snapshot(Registered):
     """An earlier snapshot of a source: still under raw/, no longer the one extracted."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+    FIELDS = SOURCE_FIELDS
     file: RawFile
-    sha256: Sha256
-    bytes: int = Field(gt=0)
-    accessed: Day
+    sha256: str
+    bytes: int
+    accessed: str
     content_type: str | None = None
     media_type: MediaType
 
 
-class Source(BaseModel):
-    """One registered raw document; ``file`` and ``sha256`` name its current snapshot."""
+class Source(Registered):
+    """One registered raw document; ``file`` and ``sha256`` name its current snapshot.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Every attribute named like a column of sources.parquet obeys that column's rules."""
 
-    source_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    FIELDS = SOURCE_FIELDS
+    source_id: str
     file: RawFile
-    sha256: Sha256
-    bytes: int = Field(gt=0)
-    publisher: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    published: str | None = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    url: str | None = Field(pattern=r"^https?://\S+$")
-    accessed: Day
-    kind: Kind
-    jurisdiction: str = Field(min_length=1)
-    citation: str = Field(min_length=1)
+    sha256: str
+    bytes: int
+    publisher: str
+    title: str
+    published: str | None
+    url: str | None
+    accessed: str
+    kind: str
+    jurisdiction: str
+    citation: str
     # Set when a refresh downloaded the current snapshot: the server's media type.
     content_type: str | None = None
     # What the bytes are, by their content (csedata.mediatype); checked on every read.

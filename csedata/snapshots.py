@@ -23,8 +23,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from csedata import durable
 from csedata.errors import CsedataError
-from csedata.mediatype import MediaType, UnknownMedia, sniff
+from csedata.mediatype import UnknownMedia, sniff
 from csedata.registry import REGISTRY, Snapshot, Source
+from schemas.terms import MediaType
 
 SNAPSHOTS = Path("snapshots")  # under raw/
 

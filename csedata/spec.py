@@ -26,17 +26,17 @@ from pydantic import (
 
 from csedata import periods, yamltext
 from csedata.errors import CsedataError
-from schemas.observations import YEAR_IN_SLUG
+from schemas.models import one_of
+from schemas.terms import SLUG, UNITS, YEAR_IN_SLUG
 
 SPEC_DIR = Path("flows") / "specs"
 CROSS_SOURCE = "_cross_source.yaml"
 M = TypeVar("M", bound=BaseModel)
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_PART = r"[a-z0-9]+(-[a-z0-9]+)*"
+_PART = SLUG.removeprefix("^").removesuffix("$")
 # a figure of this spec ("production-offenders-fy2005"), or a table cell
 # "table-id/category/unit"; in _cross_source.yaml each is prefixed "source-id:"
 REF = rf"^({_PART}:)?{_PART}(/{_PART}/[a-z_]+)?$"
-UNIT = Literal["count", "percent", "percent_change", "months", "years"]
+UNIT = Annotated[str, one_of(UNITS)]
 
 
 class _Strict(BaseModel):

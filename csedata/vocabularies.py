@@ -12,16 +12,15 @@ not here is a one-line error naming the spec and the entry. Releases hold them w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from csedata.errors import CsedataError
-from csedata.spec import SLUG, Context, Spec, load_model
+from csedata.spec import Context, Spec, load_model
 from schemas import MEASURES, PLACES, PRODUCERS, frame
-from schemas.observations import UNITS
-from schemas.vocabularies import PLACE_LEVELS, PRODUCER_KINDS
+from schemas.models import Registered
+from schemas.vocabularies import MEASURE_FIELDS, PLACE_FIELDS, PRODUCER_FIELDS
 
 FOLDER = Path("flows") / "vocabularies"
 PRODUCERS_FILE, PLACES_FILE = FOLDER / "producers.yaml", FOLDER / "places.yaml"
@@ -32,41 +31,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _one_of(allowed: list[str]) -> Any:
-    def check(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
-        return value
-
-    return check
-
-
-class Producer(_Strict):
-    producer_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
+class Producer(Registered):
+    FIELDS = PRODUCER_FIELDS
+    producer_id: str
+    name: str
     kind: str
-    url: str | None = Field(pattern=r"^https?://\S+$")
-
-    _kind = field_validator("kind")(_one_of(PRODUCER_KINDS))
+    url: str | None
 
 
-class Place(_Strict):
-    place_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
+class Place(Registered):
+    FIELDS = PLACE_FIELDS
+    place_id: str
+    name: str
     level: str
     parent_id: str | None
-    iso_3166: str | None = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
-    fips: str | None = Field(pattern=r"^[0-9]{2,7}$")
-
-    _level = field_validator("level")(_one_of(PLACE_LEVELS))
+    iso_3166: str | None
+    fips: str | None
 
 
-class Measure(_Strict):
-    measure_id: str = Field(pattern=SLUG)
-    definition: str = Field(min_length=1)
+class Measure(Registered):
+    FIELDS = MEASURE_FIELDS
+    measure_id: str
+    definition: str
     unit: str
-
-    _unit = field_validator("unit")(_one_of(UNITS))
 
 
 def _unique(ids: list[str]) -> None:

@@ -11,16 +11,15 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas import REFERENCES, schema_for
+from schemas.field import logical_type
 
-TYPES = {
-    "str": "string",
-    "int64": "integer",
-    "Int64": "integer",
-    "float64": "number",
-    "bool": "boolean",
-    "datetime64[ns]": "date",
-    "object": "any",  # a list: Table Schema's array is JSON text, Parquet's is a list
-}
+
+def _type(column: pa.Column) -> str:
+    """The Table Schema type: the logical type, but a list is "any" (Table Schema's
+    array is JSON text, Parquet's is a list)."""
+    found = logical_type(column)
+    return "any" if found == "list" else found
+
 
 # pandera's built-in checks that Table Schema can state as constraints:
 # check name -> (constraint, statistic it reads)
@@ -44,6 +43,8 @@ def _check_constraints(check: pa.Check) -> dict[str, Any]:
         return {"enum": list(stats["allowed_values"])}
     if check.name == "str_matches":
         return {"pattern": _pattern(str(stats["pattern"]))}
+    if check.name == "str_length" and stats.get("max_value") is None:
+        return {"minLength": stats["min_value"]}
     if check.name in BOUNDS:
         key, stat = BOUNDS[check.name]
         return {key: stats[stat]}
@@ -99,7 +100,7 @@ def table_schema(schema: pa.DataFrameSchema) -> dict[str, Any]:
     for name, column in schema.columns.items():
         field: dict[str, Any] = {
             "name": name,
-            "type": TYPES[str(column.dtype)],
+            "type": _type(column),
             "description": column.description,
         }
         if found := constraints(column):
@@ -116,6 +117,8 @@ def _constraint_text(constraint: str, value: Any) -> str:
         return "one of " + ", ".join(f"`{v}`" for v in value)
     if constraint == "pattern":
         return f"matches `{value}`"
+    if constraint == "minLength":
+        return "not empty" if value == 1 else f"at least {value} characters"
     if constraint in SYMBOLS:
         return f"{SYMBOLS[constraint]} {value}"
     return constraint  # required, unique
@@ -143,7 +146,7 @@ def _section(schema: pa.DataFrameSchema, tables: dict[str, int]) -> list[str]:
         rules.insert(0, "required" if found.get("required") else "may be null")
         rules += [f"check `{c.name}`" for c in _custom_checks(column.checks)]
         lines.append(
-            f"| `{name}` | {TYPES[str(column.dtype)]} | {_cell('; '.join(rules))} "
+            f"| `{name}` | {_type(column)} | {_cell('; '.join(rules))} "
             f"| {_cell(column.description or '')} |"
         )
     custom = _custom_checks(schema.checks)

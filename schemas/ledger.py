@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.field import Field, table
+from schemas.fields import OFFSET, SOURCE_ID
+from schemas.terms import LEDGER_STATUSES
+
 
 def _accounted(df: pd.DataFrame) -> pd.Series:
     """Extracted tokens name an observation; excluded ones a reason; nothing else."""
@@ -13,25 +17,21 @@ def _accounted(df: pd.DataFrame) -> pd.Series:
     return extracted | excluded
 
 
-LEDGER = pa.DataFrameSchema(
-    {
-        "source_id": pa.Column(str, description="The raw source."),
-        "token": pa.Column(
-            str, description="The number token as printed (digits or a number word)."
-        ),
-        "char_start": pa.Column(
-            "int64", pa.Check.ge(0), description="Start of the token in the raw text."
-        ),
-        "char_end": pa.Column("int64", pa.Check.ge(0), description="End (exclusive) of the token."),
-        "status": pa.Column(
-            str, pa.Check.isin(["extracted", "excluded"]), description="extracted or excluded."
-        ),
-        "observation_id": pa.Column(
-            str, nullable=True, description="The observation holding it, if extracted."
-        ),
-        "reason": pa.Column(str, nullable=True, description="Why it was left out, if excluded."),
-        "note": pa.Column(str, nullable=True, description="The reason in words."),
-    },
+FIELDS = {
+    "source_id": SOURCE_ID,
+    "token": Field("string", "The number token as printed (digits or a number word)."),
+    "char_start": OFFSET.but(description="Start of the token in the raw text."),
+    "char_end": OFFSET.but(description="End (exclusive) of the token."),
+    "status": Field("string", "extracted or excluded.", allowed=LEDGER_STATUSES),
+    "observation_id": Field("string", "The observation holding it, if extracted.", nullable=True),
+    "reason": Field("string", "Why it was left out, if excluded.", nullable=True),
+    "note": Field("string", "The reason in words.", nullable=True),
+}
+
+LEDGER = table(
+    "ledger",
+    FIELDS,
+    "Coverage ledger: each number token in the sources, extracted or excluded with a reason.",
     checks=[
         pa.Check(
             _accounted,
@@ -41,9 +41,4 @@ LEDGER = pa.DataFrameSchema(
         )
     ],
     unique=["source_id", "char_start"],
-    strict=True,
-    ordered=True,
-    name="ledger",
-    description="Coverage ledger: each number token in the sources, extracted or excluded "
-    "with a reason.",
 )

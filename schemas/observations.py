@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from schemas.field import Field, table
+from schemas.fields import (
+    CATEGORY,
+    LABEL,
+    MULTI_RESPONSE,
+    OFFSET,
+    PARENT_CATEGORY,
+    SOURCE_ID,
+    TABLE_ID,
+    TITLE,
+    UNIT,
+)
+from schemas.terms import FORMS, PERIOD_KINDS, QUALIFIERS, SLUG
+
 # filled when the batches are assembled (csedata.statistics), not by extraction
 ASSEMBLED = ["statistic_id", "is_primary", "flags"]
-UNITS = ["count", "percent", "percent_change", "months", "years"]
-QUALIFIERS = ["exact", "approximate", "nearly", "at_least", "more_than", "less_than", "at_most"]
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# a year inside a slug ("...-fy2005", "...-2019-..."): time belongs in the period columns
-YEAR_IN_SLUG = r"(^|-)(fy)?(19|20)\d\d(-|$)"
-# what period_kind may be, and what each means (csedata.periods reads the wording)
-PERIOD_KINDS = {
-    "fiscal_year": "a US federal fiscal year, 1 October to 30 September (FY2019)",
-    "fiscal_year_range": "from the start of one fiscal year to the end of a later one",
-    "calendar_year": "1 January to 31 December",
-    "year_range": "from the start of one calendar year to the end of a later one",
-    "month": "one calendar month",
-    "month_range": "from the start of one month to the end of a later one",
-    "point_in_time": "a single day",
-    "unknown": "the source states no period (period_start and period_end are null)",
-}
-
-
 CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
 
 Units = tuple[np.ndarray, np.ndarray, np.ndarray]  # text end to end, each string's start, length
@@ -128,43 +121,6 @@ def _quote_spans_offsets(df: pd.DataFrame) -> pd.Series:
     return pd.Series((df["char_end"] - df["char_start"]).to_numpy() == length, index=df.index)
 
 
-def _distinct(test: Callable[[object], bool]) -> Callable[[pd.Series], pd.Series | bool]:
-    """A per-value test run once per distinct value: ids and units repeat across many rows."""
-
-    def check(series: pd.Series) -> pd.Series | bool:
-        distinct = series.unique()
-        good = [v for v in distinct if test(v)]
-        return True if len(good) == len(distinct) else series.isin(good)
-
-    return check
-
-
-def _str_matches(pattern: str) -> pa.Check:
-    """pandera's str_matches (same name and message), on distinct values."""
-    regex = re.compile(pattern)
-    test = _distinct(lambda v: isinstance(v, str) and regex.match(v) is not None)
-    return pa.Check(
-        test,
-        name="str_matches",
-        error=f"str_matches('{pattern}')",
-        statistics={"pattern": pattern},  # read by schemas.describe, as pandera's own
-        # every column it guards is required, so a null fails here as well: ignoring
-        # nulls would cost an isna pass and a copy of a million values
-        ignore_na=False,
-    )
-
-
-def _isin(allowed: list[str]) -> pa.Check:
-    """pandera's isin (same name and message), on distinct values."""
-    return pa.Check(
-        _distinct(lambda v: v in allowed),
-        name="isin",
-        error=f"isin({allowed})",
-        statistics={"allowed_values": allowed},  # read by schemas.describe, as pandera's own
-        ignore_na=False,  # as _str_matches
-    )
-
-
 def _period_consistent(df: pd.DataFrame) -> pd.Series:
     """Dates fit the kind: none for unknown; else start <= end, a fiscal year from
     1 October to 30 September, a calendar year from 1 January to 31 December."""
@@ -194,153 +150,126 @@ def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
     return pd.Series(named == df["is_primary"].to_numpy(dtype=bool), index=df.index)
 
 
-def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
-    return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
+def _finite(series: pd.Series) -> pd.Series:
+    return series.notna() & (series.abs() != float("inf"))
 
 
-def _offset(description: str) -> pa.Column:
-    return pa.Column("int64", pa.Check.ge(0), description=description)
+def _text(description: str, **rules: object) -> Field:
+    return Field("string", description, **rules)  # type: ignore[arg-type]
 
 
-OBSERVATIONS = pa.DataFrameSchema(
-    {
-        "observation_id": _text(
-            "Stable id: source_id/table_id/key/unit, where key is a table row's category or "
-            "a prose figure's id in its spec (which may name a year the category leaves to "
-            "the period columns). The same statistic keeps its id in every release.",
-            unique=True,
+def _maybe(description: str) -> Field:
+    return Field("string", description, nullable=True)
+
+
+FIELDS = {
+    "observation_id": _text(
+        "Stable id: source_id/table_id/key/unit, where key is a table row's category or "
+        "a prose figure's id in its spec (which may name a year the category leaves to "
+        "the period columns). The same statistic keeps its id in every release.",
+        unique=True,
+    ),
+    "source_id": SOURCE_ID,
+    "table_id": TABLE_ID,
+    "table_title": _maybe(
+        "The title of the printed table a table row is in, verbatim (null for a figure in prose)."
+    ),
+    "form": _text(
+        "Where the number was printed: 'table' (a tab-separated table) or 'prose'.",
+        allowed=FORMS,
+    ),
+    "label": LABEL,
+    "title": TITLE,
+    "category": CATEGORY,
+    "parent_category": PARENT_CATEGORY,
+    "measure": _text(
+        "The quantity, by id (see measures.parquet: its definition and unit); who or "
+        "what is counted is in universe, category and title.",
+        pattern=SLUG,
+    ),
+    "value": Field(
+        "number",
+        "The number. Percent in percentage points (47.1, not 0.471); '21.7 million' is 21700000.",
+        checks=(
+            pa.Check(_finite, ignore_na=False, name="finite", error="value is missing or infinite"),
         ),
-        "source_id": _text("The raw source (see sources.parquet).", checks=_str_matches(SLUG)),
-        "table_id": _text(
-            "The table or group of figures within the source.", checks=_str_matches(SLUG)
-        ),
-        "table_title": _text(
-            "The title of the printed table a table row is in, verbatim (null for a figure "
-            "in prose).",
-            nullable=True,
-        ),
-        "form": _text(
-            "Where the number was printed: 'table' (a tab-separated table) or 'prose'.",
-            checks=_isin(["table", "prose"]),
-        ),
-        "label": _text("The source's own label for the statistic, verbatim."),
-        "title": _text(
-            "A display title in sentence case, written in the spec: what the number is, "
-            "without its period or place (see those columns)."
-        ),
-        "category": _text(
-            "What the row counts within its table, as a slug without a year (the period "
-            "columns hold time): the spec's category, or the label's slug for a table row "
-            "('total' for a table's total row).",
-            checks=[
-                _str_matches(SLUG),
-                pa.Check(
-                    _distinct(lambda v: re.search(YEAR_IN_SLUG, str(v)) is None),
-                    name="no_year_in_category",
-                    error="a year in the category slug (time belongs in the period columns)",
-                    ignore_na=False,
-                ),
-            ],
-        ),
-        "parent_category": _text(
-            "Category this row is a part of (hierarchy); 'total' for a table's top rows.",
-            nullable=True,
-        ),
-        "measure": _text(
-            "The quantity, by id (see measures.parquet: its definition and unit); who or "
-            "what is counted is in universe, category and title.",
-            checks=_str_matches(SLUG),
-        ),
-        "value": pa.Column(
-            float,
-            pa.Check(
-                lambda s: s.notna() & (s.abs() != float("inf")),
-                ignore_na=False,
-                name="finite",
-                error="value is missing or infinite",
-            ),
-            description="The number. Percent in percentage points (47.1, not 0.471); "
-            "'21.7 million' is 21700000.",
-        ),
-        "unit": _text(
-            "count, percent (share of the universe), percent_change (signed: a fall is "
-            "negative), months or years.",
-            checks=_isin(UNITS),
-        ),
-        "qualifier": _text(
-            "How the source qualifies the number: exact, approximate ('about'), nearly, "
-            "at_least, more_than ('over'), less_than, at_most.",
-            checks=_isin(QUALIFIERS),
-        ),
-        "universe": _text("What a percentage is of (its base).", nullable=True),
-        "period": _text(
-            "The period as the spec words it (FY2019, 2019-2020, January-September 2021); "
-            "period_kind, period_start and period_end are read from it.",
-            nullable=True,
-        ),
-        "period_kind": _text(
-            "What kind of period: "
-            + "; ".join(f"{kind}: {meaning}" for kind, meaning in PERIOD_KINDS.items())
-            + ".",
-            checks=_isin(list(PERIOD_KINDS)),
-        ),
-        "period_start": pa.Column(
-            "datetime64[ns]",
-            nullable=True,
-            description="First day of the period (null where the source states no period).",
-        ),
-        "period_end": pa.Column(
-            "datetime64[ns]",
-            nullable=True,
-            description="Last day of the period, inclusive (null where none is stated).",
-        ),
-        "jurisdiction": _text(
-            "Where, in the spec's words (US federal, Minnesota, ...); place_id names it in "
-            "the places vocabulary."
-        ),
-        "producer_id": _text(
-            "The organisation that measured the statistic (see producers.parquet), which may "
-            "differ from the source's publisher: a news article quoting the Commission "
-            "reports the Commission's figures.",
-            checks=_str_matches(SLUG),
-        ),
-        "place_id": _text(
-            "The place the statistic is about (see places.parquet).", checks=_str_matches(SLUG)
-        ),
-        "multi_response": pa.Column(
-            bool,
-            description="True where categories overlap, so shares may sum past 100%.",
-        ),
-        "quote": _text("Exact source text holding the number: text[char_start:char_end]."),
-        "char_start": _offset("Start of the quote in the raw file's decoded UTF-8 text."),
-        "char_end": _offset("End (exclusive) of the quote."),
-        "value_text": _text("The number exactly as printed: text[value_start:value_end]."),
-        "value_start": _offset("Start of the printed number in the raw text."),
-        "value_end": _offset("End (exclusive) of the printed number."),
-        "page": pa.Column(
-            "Int64",
-            pa.Check.ge(1),
-            nullable=True,
-            description="Page of the PDF where the quote starts, counted from 1 (null for a "
-            "source without pages: text and HTML; see sources.media_type).",
-        ),
-        "note": _text("A reviewer's remark on the statistic, if any.", nullable=True),
-        "statistic_id": _text(
-            "The fact this observation prints (see statistics.parquet): observations that "
-            "print the same fact, in one source or several, share it."
-        ),
-        "is_primary": pa.Column(
-            bool,
-            description="True for the one observation of each fact that gives the statistic "
-            "its value: the producer's own publication where the corpus has it.",
-        ),
-        "flags": pa.Column(
-            object,
-            description="The ids of the validation report's warnings that involve this "
-            "observation (a list; empty for an undisputed figure): a check's id, and for a "
-            "table check ':table_id/category'. See validation/report.json.",
-        ),
-    },
+    ),
+    "unit": UNIT,
+    "qualifier": _text(
+        "How the source qualifies the number: exact, approximate ('about'), nearly, "
+        "at_least, more_than ('over'), less_than, at_most.",
+        allowed=QUALIFIERS,
+    ),
+    "universe": _maybe("What a percentage is of (its base)."),
+    "period": _maybe(
+        "The period as the spec words it (FY2019, 2019-2020, January-September 2021); "
+        "period_kind, period_start and period_end are read from it."
+    ),
+    "period_kind": _text(
+        "What kind of period: "
+        + "; ".join(f"{kind}: {meaning}" for kind, meaning in PERIOD_KINDS.items())
+        + ".",
+        allowed=list(PERIOD_KINDS),
+    ),
+    "period_start": Field(
+        "date",
+        "First day of the period (null where the source states no period).",
+        nullable=True,
+    ),
+    "period_end": Field(
+        "date",
+        "Last day of the period, inclusive (null where none is stated).",
+        nullable=True,
+    ),
+    "jurisdiction": _text(
+        "Where, in the spec's words (US federal, Minnesota, ...); place_id names it in "
+        "the places vocabulary."
+    ),
+    "producer_id": _text(
+        "The organisation that measured the statistic (see producers.parquet), which may "
+        "differ from the source's publisher: a news article quoting the Commission "
+        "reports the Commission's figures.",
+        pattern=SLUG,
+    ),
+    "place_id": _text("The place the statistic is about (see places.parquet).", pattern=SLUG),
+    "multi_response": MULTI_RESPONSE,
+    "quote": _text("Exact source text holding the number: text[char_start:char_end]."),
+    "char_start": OFFSET.but(
+        description="Start of the quote in the raw file's decoded UTF-8 text."
+    ),
+    "char_end": OFFSET.but(description="End (exclusive) of the quote."),
+    "value_text": _text("The number exactly as printed: text[value_start:value_end]."),
+    "value_start": OFFSET.but(description="Start of the printed number in the raw text."),
+    "value_end": OFFSET.but(description="End (exclusive) of the printed number."),
+    "page": Field(
+        "integer",
+        "Page of the PDF where the quote starts, counted from 1 (null for a "
+        "source without pages: text and HTML; see sources.media_type).",
+        nullable=True,
+        minimum=1,
+    ),
+    "note": _maybe("A reviewer's remark on the statistic, if any."),
+    "statistic_id": _text(
+        "The fact this observation prints (see statistics.parquet): observations that "
+        "print the same fact, in one source or several, share it."
+    ),
+    "is_primary": Field(
+        "boolean",
+        "True for the one observation of each fact that gives the statistic "
+        "its value: the producer's own publication where the corpus has it.",
+    ),
+    "flags": Field(
+        "list",
+        "The ids of the validation report's warnings that involve this "
+        "observation (a list; empty for an undisputed figure): a check's id, and for a "
+        "table check ':table_id/category'. See validation/report.json.",
+    ),
+}
+
+OBSERVATIONS = table(
+    "observations",
+    FIELDS,
+    "One row per statistic in the sources, each with its exact quote and position.",
     checks=[
         pa.Check(
             _period_consistent,
@@ -369,10 +298,6 @@ OBSERVATIONS = pa.DataFrameSchema(
             ignore_na=False,
         ),
     ],
-    strict=True,
-    ordered=True,
-    name="observations",
-    description="One row per statistic in the sources, each with its exact quote and position.",
 )
 
 

@@ -8,9 +8,8 @@ statistic its value and description (csedata.statistics says which and why).
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-
-from schemas.observations import OBSERVATIONS
+from schemas.field import Field, table
+from schemas.observations import FIELDS as OBSERVATION_FIELDS
 
 # described as in observations: the statistic takes them from its primary observation
 SHARED = [
@@ -28,29 +27,25 @@ SHARED = [
     "unit",
 ]
 
-STATISTICS = pa.DataFrameSchema(
-    {
-        "statistic_id": pa.Column(
-            str,
-            unique=True,
-            description="Stable id of the fact: the observation_id of its primary observation.",
-        ),
-        **{name: OBSERVATIONS.columns[name] for name in SHARED},
-        "n_observations": pa.Column(
-            "int64", pa.Check.ge(1), description="How many observations print the fact."
-        ),
-        "n_sources": pa.Column(
-            "int64", pa.Check.ge(1), description="How many sources print the fact."
-        ),
-        "agree": pa.Column(
-            bool,
-            description="False where printings of the fact disagree beyond their printed "
-            "precision (a warning of the validation report); True for a fact printed once.",
-        ),
-    },
-    strict=True,
-    ordered=True,
-    name="statistics",
-    description="One row per distinct fact, with its value from the primary observation, "
-    "the number of observations and sources that print it, and whether they agree.",
+FIELDS = {
+    "statistic_id": Field(
+        "string",
+        "Stable id of the fact: the observation_id of its primary observation.",
+        unique=True,
+    ),
+    **{name: OBSERVATION_FIELDS[name] for name in SHARED},
+    "n_observations": Field("integer", "How many observations print the fact.", minimum=1),
+    "n_sources": Field("integer", "How many sources print the fact.", minimum=1),
+    "agree": Field(
+        "boolean",
+        "False where printings of the fact disagree beyond their printed "
+        "precision (a warning of the validation report); True for a fact printed once.",
+    ),
+}
+
+STATISTICS = table(
+    "statistics",
+    FIELDS,
+    "One row per distinct fact, with its value from the primary observation, the number of "
+    "observations and sources that print it, and whether they agree.",
 )

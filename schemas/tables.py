@@ -10,63 +10,55 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from schemas.observations import SLUG
+from schemas.field import Field, table
+from schemas.fields import CATEGORY, LABEL, MULTI_RESPONSE, PARENT_CATEGORY, SOURCE_ID, TABLE_ID
 
-TABLES = pa.DataFrameSchema(
-    {
-        "source_id": pa.Column(str, description="The raw source (see sources.parquet)."),
-        "table_id": pa.Column(
-            str, description="The table within the source, as in observations.parquet."
-        ),
-        "table_title": pa.Column(str, description="The table's title as printed, verbatim."),
-        "row": pa.Column(
-            "int64",
-            pa.Check.ge(1),
-            description="The row's position in its table as printed (1 = first row).",
-        ),
-        "label": pa.Column(str, description="The row's label as printed, verbatim."),
-        "title": pa.Column(
-            str, description="The row's display title in sentence case (observations.title)."
-        ),
-        "category": pa.Column(
-            str,
-            pa.Check.str_matches(SLUG),
-            description="Normalized slug of the label ('total' for the total row); with "
-            "source_id and table_id it names the row's observations.",
-        ),
-        "parent_category": pa.Column(
-            str,
-            nullable=True,
-            description="Category this row is a part of (hierarchy); 'total' for top rows.",
-        ),
-        "multi_response": pa.Column(
-            bool, description="True where categories overlap, so shares may sum past 100%."
-        ),
-        "n": pa.Column(
-            "Int64",
-            pa.Check.ge(0),
-            nullable=True,
-            description="The count printed in the N column (null where none was printed).",
-        ),
-        "percent": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            nullable=True,
-            description="The share printed in the % column, in percentage points (null where "
-            "none was printed).",
-        ),
-    },
+FIELDS = {
+    "source_id": SOURCE_ID,
+    "table_id": TABLE_ID.but(
+        description="The table within the source, as in observations.parquet."
+    ),
+    "table_title": Field("string", "The table's title as printed, verbatim."),
+    "row": Field(
+        "integer", "The row's position in its table as printed (1 = first row).", minimum=1
+    ),
+    "label": LABEL.but(description="The row's label as printed, verbatim."),
+    "title": Field("string", "The row's display title in sentence case (observations.title)."),
+    "category": CATEGORY.but(
+        description="Normalized slug of the label ('total' for the total row); with "
+        "source_id and table_id it names the row's observations."
+    ),
+    "parent_category": PARENT_CATEGORY.but(
+        description="Category this row is a part of (hierarchy); 'total' for top rows."
+    ),
+    "multi_response": MULTI_RESPONSE,
+    "n": Field(
+        "integer",
+        "The count printed in the N column (null where none was printed).",
+        nullable=True,
+        minimum=0,
+    ),
+    "percent": Field(
+        "number",
+        "The share printed in the % column, in percentage points (null where none was printed).",
+        nullable=True,
+        minimum=0,
+        maximum=100,
+    ),
+}
+
+TABLES = table(
+    "tables",
+    FIELDS,
+    "The sources' tables as printed: one row per table row, with its N and %.",
     unique=["source_id", "table_id", "category"],
-    strict=True,
-    ordered=True,
-    name="tables",
-    description="The sources' tables as printed: one row per table row, with its N and %.",
 )
 
 
 def _per_table() -> pa.DataFrameSchema:
     schema = TABLES.remove_columns(["source_id", "table_id", "table_title", "row", "title"])
-    schema = schema.update_column("category", unique=True).update_column("n", dtype=float)
+    schema = schema.update_column("category", unique=True)
+    schema = schema.update_column("n", dtype=float, metadata={"type": "number"})
     schema.unique, schema.name = None, "source_table"
     return schema
 

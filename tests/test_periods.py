@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from csedata.periods import Period, parse
-from schemas.observations import PERIOD_KINDS, _period_consistent
+from schemas.observations import _period_consistent
+from schemas.terms import PERIOD_KINDS
 
 
 @pytest.mark.parametrize(

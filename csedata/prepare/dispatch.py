@@ -17,10 +17,10 @@ from pathlib import Path
 from types import ModuleType
 
 from csedata.errors import CsedataError
-from csedata.mediatype import MediaType
 from csedata.prepare import htmlpage, pdfreport, plaintext
 from csedata.prepare.document import Prepared
 from csedata.registry import Source, read_bytes
+from schemas.terms import MediaType
 
 CACHE = Path(".cache") / "prepare"
 CONVERTERS: dict[MediaType, ModuleType] = {

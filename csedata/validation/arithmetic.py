@@ -28,15 +28,13 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
 from csedata import frames
+from schemas.terms import UNIT_MINIMUM
 
 SLACK = 1e-9  # relative: float division must not turn an exact match into a miss
 KEY = ["source_id", "table_id"]
 _NUMBER = r"(?P<int>\d[\d,]*)(?:\.(?P<dec>\d+))?"
 _UPPER_ONLY = ["less_than", "at_most", "nearly"]
 _LOWER_ONLY = ["more_than", "at_least"]
-# the smallest value each unit allows: shares and counts cannot be negative,
-# a fall cannot exceed 100%
-MINIMUM = {"count": 0.0, "percent": 0.0, "months": 0.0, "years": 0.0, "percent_change": -100.0}
 
 
 def _printed(text: pd.Series) -> pd.DataFrame:
@@ -236,7 +234,7 @@ def value_in_range(obs: pd.DataFrame, p: pd.DataFrame) -> pd.DataFrame:
     """No share above 100 or below 0, no negative count or duration, no fall past -100%."""
     d = _cells(obs, p, np.ones(len(obs), dtype=bool), ["value"])
     unit = obs["unit"]
-    d["minimum"] = unit.map(MINIMUM).to_numpy(dtype=float, na_value=np.nan)
+    d["minimum"] = unit.map(UNIT_MINIMUM).to_numpy(dtype=float, na_value=np.nan)
     d["maximum"] = np.where((unit == "percent").to_numpy(), 100.0, np.inf)
     d["ok"] = at_most(d["minimum"], d["value"]) & at_most(d["value"], d["maximum"])
     return d
