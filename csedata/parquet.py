@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from csedata import frames
 from csedata.errors import CsedataError
+from schemas.dtypes import dtype_name
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def to_arrow(df: pd.DataFrame, schema: pa.DataFrameSchema | None = None) -> pyar
             fields.append(field)
             continue
         # a column the schema requires is non-nullable in the file too
-        typed = field.with_type(ARROW_TYPES[str(column.dtype)]).with_nullable(column.nullable)
+        typed = field.with_type(ARROW_TYPES[dtype_name(column)]).with_nullable(column.nullable)
         description = column.description
         fields.append(typed.with_metadata({"description": description}) if description else typed)
     metadata = dict(table.schema.metadata or {})
@@ -64,7 +65,7 @@ def write(df: pd.DataFrame, path: Path, schema: pa.DataFrameSchema | None = None
 def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
     """The Arrow types of a pandera schema's columns (str, int64, float64, bool)."""
     return pyarrow.schema(
-        [(name, ARROW_TYPES[str(column.dtype)]) for name, column in schema.columns.items()]
+        [(name, ARROW_TYPES[dtype_name(column)]) for name, column in schema.columns.items()]
     )
 
 
@@ -92,9 +93,9 @@ def read_schema(path: Path) -> pyarrow.Schema:
 
 
 def read_frame(path: Path) -> pd.DataFrame:
-    """A released table as the schemas hold it (a day as datetime64, not a Python date)."""
-    frame: pd.DataFrame = _readable(pq.read_table, path).to_pandas(date_as_object=False)
-    return frame
+    """A released table as the schemas hold it (csedata.frames: text as Arrow strings, a
+    day as datetime64)."""
+    return frames.from_arrow(_readable(pq.read_table, path))
 
 
 def num_rows(path: Path) -> int:

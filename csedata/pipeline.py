@@ -167,7 +167,7 @@ def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
     tables = observations[observations["form"] == "table"]
     columns = [*KEY, "table_title", "label", "title", "parent_category", "multi_response"]
     rows = tables.drop_duplicates(KEY)[columns]
-    rows["row"] = rows.groupby(["source_id", "table_id"], observed=True).cumcount() + 1
+    rows["row"] = rows.groupby(["source_id", "table_id"]).cumcount() + 1
     rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")
     for unit, column in (("count", "n"), ("percent", "percent")):
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]

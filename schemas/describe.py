@@ -11,6 +11,7 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas import REFERENCES, schema_for
+from schemas.dtypes import dtype_name
 
 TYPES = {
     "str": "string",
@@ -99,7 +100,7 @@ def table_schema(schema: pa.DataFrameSchema) -> dict[str, Any]:
     for name, column in schema.columns.items():
         field: dict[str, Any] = {
             "name": name,
-            "type": TYPES[str(column.dtype)],
+            "type": TYPES[dtype_name(column)],
             "description": column.description,
         }
         if found := constraints(column):
@@ -143,7 +144,7 @@ def _section(schema: pa.DataFrameSchema, tables: dict[str, int]) -> list[str]:
         rules.insert(0, "required" if found.get("required") else "may be null")
         rules += [f"check `{c.name}`" for c in _custom_checks(column.checks)]
         lines.append(
-            f"| `{name}` | {TYPES[str(column.dtype)]} | {_cell('; '.join(rules))} "
+            f"| `{name}` | {TYPES[dtype_name(column)]} | {_cell('; '.join(rules))} "
             f"| {_cell(column.description or '')} |"
         )
     custom = _custom_checks(schema.checks)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
+
 
 def _accounted(df: pd.DataFrame) -> pd.Series:
     """Extracted tokens name an observation; excluded ones a reason; nothing else."""
@@ -15,22 +17,22 @@ def _accounted(df: pd.DataFrame) -> pd.Series:
 
 LEDGER = pa.DataFrameSchema(
     {
-        "source_id": pa.Column(str, description="The raw source."),
+        "source_id": pa.Column(TEXT, description="The raw source."),
         "token": pa.Column(
-            str, description="The number token as printed (digits or a number word)."
+            TEXT, description="The number token as printed (digits or a number word)."
         ),
         "char_start": pa.Column(
             "int64", pa.Check.ge(0), description="Start of the token in the raw text."
         ),
         "char_end": pa.Column("int64", pa.Check.ge(0), description="End (exclusive) of the token."),
         "status": pa.Column(
-            str, pa.Check.isin(["extracted", "excluded"]), description="extracted or excluded."
+            TEXT, pa.Check.isin(["extracted", "excluded"]), description="extracted or excluded."
         ),
         "observation_id": pa.Column(
-            str, nullable=True, description="The observation holding it, if extracted."
+            TEXT, nullable=True, description="The observation holding it, if extracted."
         ),
-        "reason": pa.Column(str, nullable=True, description="Why it was left out, if excluded."),
-        "note": pa.Column(str, nullable=True, description="The reason in words."),
+        "reason": pa.Column(TEXT, nullable=True, description="Why it was left out, if excluded."),
+        "note": pa.Column(TEXT, nullable=True, description="The reason in words."),
     },
     checks=[
         pa.Check(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
-import pyarrow.compute as pc
+import polars as pl
+
+from schemas.dtypes import TEXT
 
 # filled when the batches are assembled (csedata.statistics), not by extraction
 ASSEMBLED = ["statistic_id", "is_primary", "flags"]
@@ -31,144 +28,37 @@ PERIOD_KINDS = {
 }
 
 
-CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
-
-Units = tuple[np.ndarray, np.ndarray, np.ndarray]  # text end to end, each string's start, length
-
-
-def _arrow(values: pd.Series) -> pyarrow.Array:
-    array = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
-    if isinstance(array, pyarrow.ChunkedArray):  # an Arrow-backed column: one buffer to read
-        array = array.combine_chunks()
-    return array
-
-
-def _utf8(array: pyarrow.Array) -> Units:
-    """The strings' UTF-8 bytes, read in place from Arrow's buffers; a null is empty.
-
-    Where a string is ASCII, a byte is a code point, so these are its characters.
-    """
-    # a slice of an Arrow array starts at its offset into the shared buffers
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset :][: len(array) + 1]
-    data = array.buffers()[2]
-    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-    lengths = np.where(array.is_null().to_numpy(zero_copy_only=False), 0, np.diff(offsets))
-    return text, offsets[:-1].astype(np.int64), lengths.astype(np.int64)
-
-
-def _codepoints(array: pyarrow.Array) -> Units:
-    """The strings' code points end to end (UTF-32); a null is empty."""
-    text, starts, lengths = _utf8(array)
-    ends = starts + lengths
-    raw = text[starts[0] : ends[-1]].tobytes() if len(array) else b""
-    codes = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
-    chars = pc.utf8_length(array).fill_null(0).to_numpy().astype(np.int64)
-    return codes, np.cumsum(chars) - chars, chars
-
-
-def _slice_equals(
-    quote: Units, value: Units, s: np.ndarray, e: np.ndarray, where: np.ndarray
-) -> np.ndarray:
-    """Where ``where`` holds (there s >= 0), ``quote[s:e] == value`` by Python's slice rules,
-    in whatever units both are given."""
-    q, q_at, q_len = quote
-    v, v_at, v_len = value
-    lo = np.minimum(s, q_len)
-    hi = np.clip(np.where(e < 0, e + q_len, e), 0, q_len)  # a negative end counts from the end
-    same: np.ndarray = where & (np.maximum(hi - lo, 0) == v_len)
-    rows = np.flatnonzero(same)
-    width = v_len[rows]
-    row = np.repeat(rows, width)  # one entry per unit to compare
-    k = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    same[row[q[q_at[row] + lo[row] + k] != v[v_at[row] + k]]] = False
-    return same
-
-
-def _holds(df: pd.DataFrame) -> np.ndarray:
-    """``quote[s:e] == value_text`` with Python's slice rules.
-
-    An ASCII quote's bytes are its characters, so most rows compare bytes read in
-    place; only rows whose quote is not ASCII decode to code points.
-    """
-    char_start = df["char_start"].to_numpy().astype(np.int64)
-    s = df["value_start"].to_numpy().astype(np.int64) - char_start
-    e = df["value_end"].to_numpy().astype(np.int64) - char_start
-    inside = (s >= 0) & (df["value_end"].to_numpy() <= df["char_end"].to_numpy())
-    present = df["quote"].notna().to_numpy() & df["value_text"].notna().to_numpy()
-    quote, value = _arrow(df["quote"]), _arrow(df["value_text"])
-    where = inside & present
-    same = _slice_equals(_utf8(quote), _utf8(value), s, e, where)
-    ascii_quote = pc.string_is_ascii(quote).fill_null(True).to_numpy(zero_copy_only=False)
-    other = np.flatnonzero(where & ~ascii_quote)
-    if len(other):
-        taken = pyarrow.array(other)
-        same[other] = _slice_equals(
-            _codepoints(quote.take(taken)),
-            _codepoints(value.take(taken)),
-            s[other],
-            e[other],
-            np.ones(len(other), dtype=bool),
-        )
-    return same
+QUOTED = ["quote", "value_text", "char_start", "char_end", "value_start", "value_end"]
 
 
 def _quote_holds_value(df: pd.DataFrame) -> pd.Series:
-    """The value text sits inside the quote at the recorded offsets (vectorized)."""
-    columns = df[["quote", "value_text", "char_start", "char_end", "value_start", "value_end"]]
-    out = np.zeros(len(df), dtype=bool)
-    for at in range(0, len(df), CHUNK):
-        out[at : at + CHUNK] = _holds(columns.iloc[at : at + CHUNK])
-    return pd.Series(out, index=df.index)
+    """``quote[value_start - char_start : value_end - char_start] == value_text``, the
+    value's offsets in order inside the quote's (polars slices each row by its own
+    offsets, in characters, from the same Arrow buffers)."""
+    start = pl.col("value_start") - pl.col("char_start")
+    length = pl.col("value_end") - pl.col("value_start")
+    inside = (start >= 0) & (length >= 0) & (pl.col("value_end") <= pl.col("char_end"))
+    taken = pl.col("quote").str.slice(start.clip(0), length.clip(0))  # only inside counts
+    same = inside & (taken == pl.col("value_text"))
+    held = pl.from_pandas(df[QUOTED]).select(same.fill_null(False)).to_series()
+    return pd.Series(held.to_numpy(), index=df.index)
 
 
 def _quote_spans_offsets(df: pd.DataFrame) -> pd.Series:
-    length = pc.utf8_length(_arrow(df["quote"])).to_numpy(
-        zero_copy_only=False
-    )  # null -> NaN -> False
-    return pd.Series((df["char_end"] - df["char_start"]).to_numpy() == length, index=df.index)
+    """A quote is as long, in characters, as its offsets say (a null quote is not)."""
+    spans = (df["char_end"] - df["char_start"]) == df["quote"].str.len()
+    return spans.fillna(False).astype(bool)
 
 
-def _distinct(test: Callable[[object], bool]) -> Callable[[pd.Series], pd.Series | bool]:
-    """A per-value test run once per distinct value: ids and units repeat across many rows."""
-
-    def check(series: pd.Series) -> pd.Series | bool:
-        distinct = series.unique()
-        good = [v for v in distinct if test(v)]
-        return True if len(good) == len(distinct) else series.isin(good)
-
-    return check
-
-
-def _str_matches(pattern: str) -> pa.Check:
-    """pandera's str_matches (same name and message), on distinct values."""
-    regex = re.compile(pattern)
-    test = _distinct(lambda v: isinstance(v, str) and regex.match(v) is not None)
-    return pa.Check(
-        test,
-        name="str_matches",
-        error=f"str_matches('{pattern}')",
-        statistics={"pattern": pattern},  # read by schemas.describe, as pandera's own
-        # every column it guards is required, so a null fails here as well: ignoring
-        # nulls would cost an isna pass and a copy of a million values
-        ignore_na=False,
-    )
-
-
-def _isin(allowed: list[str]) -> pa.Check:
-    """pandera's isin (same name and message), on distinct values."""
-    return pa.Check(
-        _distinct(lambda v: v in allowed),
-        name="isin",
-        error=f"isin({allowed})",
-        statistics={"allowed_values": allowed},  # read by schemas.describe, as pandera's own
-        ignore_na=False,  # as _str_matches
-    )
+def _no_year(category: pd.Series) -> pd.Series:
+    """No year inside the slug (``match`` from the start, so '.*' finds it anywhere)."""
+    return ~category.str.match(".*" + YEAR_IN_SLUG)
 
 
 def _period_consistent(df: pd.DataFrame) -> pd.Series:
     """Dates fit the kind: none for unknown; else start <= end, a fiscal year from
     1 October to 30 September, a calendar year from 1 January to 31 December."""
-    kind = df["period_kind"].astype(object)
+    kind = df["period_kind"].fillna("")  # a missing kind fails period_kind.present
     start, end = df["period_start"], df["period_end"]
     dated = start.notna() & end.notna() & (start <= end)
     ok = (kind == "unknown") & start.isna() & end.isna() | (kind != "unknown") & dated
@@ -184,18 +74,17 @@ def _period_consistent(df: pd.DataFrame) -> pd.Series:
     }
     for name, rule in rules.items():
         ok &= (kind != name) | rule
-    return ok
+    return ok.astype(bool)
 
 
 def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
     """A statistic's id is its primary observation's: is_primary exactly where they match."""
-    same = pc.equal(_arrow(df["statistic_id"]), _arrow(df["observation_id"]))
-    named = same.fill_null(False).to_numpy(zero_copy_only=False)
-    return pd.Series(named == df["is_primary"].to_numpy(dtype=bool), index=df.index)
+    named = (df["statistic_id"] == df["observation_id"]).fillna(False).astype(bool)
+    return named == df["is_primary"]
 
 
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
-    return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
+    return pa.Column(TEXT, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
 
 def _offset(description: str) -> pa.Column:
@@ -210,9 +99,11 @@ OBSERVATIONS = pa.DataFrameSchema(
             "the period columns). The same statistic keeps its id in every release.",
             unique=True,
         ),
-        "source_id": _text("The raw source (see sources.parquet).", checks=_str_matches(SLUG)),
+        "source_id": _text(
+            "The raw source (see sources.parquet).", checks=pa.Check.str_matches(SLUG)
+        ),
         "table_id": _text(
-            "The table or group of figures within the source.", checks=_str_matches(SLUG)
+            "The table or group of figures within the source.", checks=pa.Check.str_matches(SLUG)
         ),
         "table_title": _text(
             "The title of the printed table a table row is in, verbatim (null for a figure "
@@ -221,7 +112,7 @@ OBSERVATIONS = pa.DataFrameSchema(
         ),
         "form": _text(
             "Where the number was printed: 'table' (a tab-separated table) or 'prose'.",
-            checks=_isin(["table", "prose"]),
+            checks=pa.Check.isin(["table", "prose"]),
         ),
         "label": _text("The source's own label for the statistic, verbatim."),
         "title": _text(
@@ -233,12 +124,11 @@ OBSERVATIONS = pa.DataFrameSchema(
             "columns hold time): the spec's category, or the label's slug for a table row "
             "('total' for a table's total row).",
             checks=[
-                _str_matches(SLUG),
+                pa.Check.str_matches(SLUG),
                 pa.Check(
-                    _distinct(lambda v: re.search(YEAR_IN_SLUG, str(v)) is None),
+                    _no_year,
                     name="no_year_in_category",
                     error="a year in the category slug (time belongs in the period columns)",
-                    ignore_na=False,
                 ),
             ],
         ),
@@ -249,7 +139,7 @@ OBSERVATIONS = pa.DataFrameSchema(
         "measure": _text(
             "The quantity, by id (see measures.parquet: its definition and unit); who or "
             "what is counted is in universe, category and title.",
-            checks=_str_matches(SLUG),
+            checks=pa.Check.str_matches(SLUG),
         ),
         "value": pa.Column(
             float,
@@ -265,12 +155,12 @@ OBSERVATIONS = pa.DataFrameSchema(
         "unit": _text(
             "count, percent (share of the universe), percent_change (signed: a fall is "
             "negative), months or years.",
-            checks=_isin(UNITS),
+            checks=pa.Check.isin(UNITS),
         ),
         "qualifier": _text(
             "How the source qualifies the number: exact, approximate ('about'), nearly, "
             "at_least, more_than ('over'), less_than, at_most.",
-            checks=_isin(QUALIFIERS),
+            checks=pa.Check.isin(QUALIFIERS),
         ),
         "universe": _text("What a percentage is of (its base).", nullable=True),
         "period": _text(
@@ -282,7 +172,7 @@ OBSERVATIONS = pa.DataFrameSchema(
             "What kind of period: "
             + "; ".join(f"{kind}: {meaning}" for kind, meaning in PERIOD_KINDS.items())
             + ".",
-            checks=_isin(list(PERIOD_KINDS)),
+            checks=pa.Check.isin(list(PERIOD_KINDS)),
         ),
         "period_start": pa.Column(
             "datetime64[ns]",
@@ -302,10 +192,11 @@ OBSERVATIONS = pa.DataFrameSchema(
             "The organisation that measured the statistic (see producers.parquet), which may "
             "differ from the source's publisher: a news article quoting the Commission "
             "reports the Commission's figures.",
-            checks=_str_matches(SLUG),
+            checks=pa.Check.str_matches(SLUG),
         ),
         "place_id": _text(
-            "The place the statistic is about (see places.parquet).", checks=_str_matches(SLUG)
+            "The place the statistic is about (see places.parquet).",
+            checks=pa.Check.str_matches(SLUG),
         ),
         "multi_response": pa.Column(
             bool,

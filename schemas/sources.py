@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
+
 
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
-    return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
+    return pa.Column(TEXT, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
 
 SOURCES = pa.DataFrameSchema(

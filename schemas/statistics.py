@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
 from schemas.observations import OBSERVATIONS
 
 # described as in observations: the statistic takes them from its primary observation
@@ -31,7 +32,7 @@ SHARED = [
 STATISTICS = pa.DataFrameSchema(
     {
         "statistic_id": pa.Column(
-            str,
+            TEXT,
             unique=True,
             description="Stable id of the fact: the observation_id of its primary observation.",
         ),

@@ -10,32 +10,33 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
 from schemas.observations import SLUG
 
 TABLES = pa.DataFrameSchema(
     {
-        "source_id": pa.Column(str, description="The raw source (see sources.parquet)."),
+        "source_id": pa.Column(TEXT, description="The raw source (see sources.parquet)."),
         "table_id": pa.Column(
-            str, description="The table within the source, as in observations.parquet."
+            TEXT, description="The table within the source, as in observations.parquet."
         ),
-        "table_title": pa.Column(str, description="The table's title as printed, verbatim."),
+        "table_title": pa.Column(TEXT, description="The table's title as printed, verbatim."),
         "row": pa.Column(
             "int64",
             pa.Check.ge(1),
             description="The row's position in its table as printed (1 = first row).",
         ),
-        "label": pa.Column(str, description="The row's label as printed, verbatim."),
+        "label": pa.Column(TEXT, description="The row's label as printed, verbatim."),
         "title": pa.Column(
-            str, description="The row's display title in sentence case (observations.title)."
+            TEXT, description="The row's display title in sentence case (observations.title)."
         ),
         "category": pa.Column(
-            str,
+            TEXT,
             pa.Check.str_matches(SLUG),
             description="Normalized slug of the label ('total' for the total row); with "
             "source_id and table_id it names the row's observations.",
         ),
         "parent_category": pa.Column(
-            str,
+            TEXT,
             nullable=True,
             description="Category this row is a part of (hierarchy); 'total' for top rows.",
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
 from schemas.observations import SLUG, UNITS
 
 # who measures: the organisation that counted, not the document that printed the count
@@ -36,11 +37,11 @@ PLACE_LEVELS = [
 
 
 def _id(description: str) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(SLUG), unique=True, description=description)
+    return pa.Column(TEXT, pa.Check.str_matches(SLUG), unique=True, description=description)
 
 
 def _text(description: str, nullable: bool = False, **kw: object) -> pa.Column:
-    return pa.Column(str, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
+    return pa.Column(TEXT, nullable=nullable, description=description, **kw)  # type: ignore[arg-type]
 
 
 def _choice(what: str, allowed: list[str]) -> pa.Column:

@@ -24,9 +24,9 @@ from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount, rederive
 import csedata
 from csedata import diff, parquet, release, verify
 from csedata.errors import CsedataError
-from csedata.frames import plain
 from csedata.validation import Validated
-from schemas import REFERENCES, SCHEMAS, schema_for
+from schemas import REFERENCES, SCHEMAS, TEXT, schema_for
+from schemas.dtypes import dtype_name
 
 REPO = Path(__file__).resolve().parent.parent
 Validate = Callable[[Frames], Validated]
@@ -51,7 +51,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _add_observation(frames: Frames) -> str:
-    new = "test/added/one/percent"
+    new = pd.array(["test/added/one/percent"], dtype=TEXT)
     row = (
         frames["observations"]
         .iloc[[0]]
@@ -63,8 +63,7 @@ def _add_observation(frames: Frames) -> str:
 
 def _remove_observation(frames: Frames) -> str:
     """Drop a prose figure; its ledger token becomes a deliberate exclusion."""
-    # the assembled ledger holds repeated text as categoricals: edit it as plain strings
-    obs, ledger = frames["observations"], plain(frames["ledger"])
+    obs, ledger = frames["observations"], frames["ledger"].copy()
     frames["ledger"] = ledger
     gone = obs[obs["form"] == "prose"].iloc[0]["observation_id"]
     frames["observations"] = obs[obs["observation_id"] != gone].reset_index(drop=True)
@@ -221,7 +220,7 @@ def test_parquet_is_deterministic_and_carries_descriptions(tmp_path: Path, frame
         for field in schema:
             column = SCHEMAS[name].columns[field.name]
             assert field.metadata[b"description"].decode() == column.description
-            assert field.type == parquet.ARROW_TYPES[str(column.dtype)]  # even when all null
+            assert field.type == parquet.ARROW_TYPES[dtype_name(column)]  # even when all null
 
 
 def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Validate) -> None:

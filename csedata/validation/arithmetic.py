@@ -27,8 +27,6 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
-from csedata import frames
-
 SLACK = 1e-9  # relative: float division must not turn an exact match into a miss
 KEY = ["source_id", "table_id"]
 _NUMBER = r"(?P<int>\d[\d,]*)(?:\.(?P<dec>\d+))?"
@@ -41,7 +39,7 @@ MINIMUM = {"count": 0.0, "percent": 0.0, "months": 0.0, "years": 0.0, "percent_c
 
 def _printed(text: pd.Series) -> pd.DataFrame:
     """The first number printed in each text and its count of decimals (NaN if none)."""
-    found = pc.extract_regex(pa_arrow.array(text, type=pa_arrow.string()), pattern=_NUMBER)
+    found = pc.extract_regex(pa_arrow.array(text.array), pattern=_NUMBER)
     digits = pc.replace_substring(pc.struct_field(found, "int"), ",", "")
     decimals = pc.struct_field(found, "dec")
     fraction = pc.if_else(pc.equal(decimals, ""), "0", decimals)
@@ -64,7 +62,7 @@ def bounds(obs: pd.DataFrame) -> pd.DataFrame:
     a count ("one in three", "a decade") and an approximate one ("about 41")
     have no known interval.
     """
-    found = frames.per_distinct(obs["value_text"], _printed)  # a figure repeats: read it once
+    found = _printed(obs["value_text"])
     printed, decimals = found["number"], found["decimals"]
     ratio = (obs["value"] / printed).where(printed > 0, 1.0).abs()
     scale = 10.0 ** np.round(np.log10(ratio.astype(float)))
@@ -94,7 +92,7 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
     integer column costs a fraction of one on three.
     """
     out = bounds(obs)
-    out["tab"] = obs.groupby(KEY, sort=False, observed=True).ngroup()
+    out["tab"] = obs.groupby(KEY, sort=False).ngroup()
     cat, par = _codes(obs["category"], obs["parent_category"])
     (unit,) = _codes(obs["unit"])
     out["cat"], out["par"] = cat, par
@@ -108,11 +106,9 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _codes(*columns: pd.Series) -> list[np.ndarray]:
-    """The columns' values as integers in one numbering (-1 where missing); a
-    categorical column is recoded from its categories, not hashed row by row."""
-    distinct = [np.asarray(c.dropna().unique(), dtype=object) for c in columns]
-    names = pd.Index(pd.unique(np.concatenate(distinct)), dtype=object)
-    return [np.asarray(pd.Categorical(c, categories=names).codes) for c in columns]
+    """The columns' values as integers in one numbering (-1 where missing)."""
+    codes, _ = pd.factorize(pd.concat(columns, ignore_index=True))
+    return np.split(np.asarray(codes), np.cumsum([len(c) for c in columns[:-1]]))
 
 
 def at_most(a: Any, b: Any) -> Any:
