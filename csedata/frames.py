@@ -27,8 +27,15 @@ def _held(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
 
 
 def from_arrow(table: pa.Table) -> pd.DataFrame:
-    """The table as a frame: text as TEXT (without a copy), a day as datetime64."""
-    frame: pd.DataFrame = table.to_pandas(date_as_object=False, types_mapper=_held)
+    """The table as a frame: text as TEXT, a day as datetime64.
+
+    Each column is one contiguous array: a table read from many batches or row groups
+    comes in chunks, and Arrow's take and filter on a chunked string column (every
+    sort, merge and row selection) cost many times one on a single array.
+    """
+    frame: pd.DataFrame = table.combine_chunks().to_pandas(
+        date_as_object=False, types_mapper=_held
+    )
     return frame
 
 
