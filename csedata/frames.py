@@ -33,9 +33,7 @@ def from_arrow(table: pa.Table) -> pd.DataFrame:
     comes in chunks, and Arrow's take and filter on a chunked string column (every
     sort, merge and row selection) cost many times one on a single array.
     """
-    frame: pd.DataFrame = table.combine_chunks().to_pandas(
-        date_as_object=False, types_mapper=_held
-    )
+    frame: pd.DataFrame = table.combine_chunks().to_pandas(date_as_object=False, types_mapper=_held)
     return frame
 
 

@@ -38,19 +38,22 @@ MINIMUM = {"count": 0.0, "percent": 0.0, "months": 0.0, "years": 0.0, "percent_c
 
 
 def _printed(text: pd.Series) -> pd.DataFrame:
-    """The first number printed in each text and its count of decimals (NaN if none)."""
-    found = pc.extract_regex(pa_arrow.array(text.array), pattern=_NUMBER)
+    """The first number printed in each text and its count of decimals (NaN if none),
+    read once per distinct text (a figure is printed in many rows) and taken to its rows."""
+    codes, distinct = pd.factorize(text)
+    found = pc.extract_regex(pa_arrow.array(distinct.array), pattern=_NUMBER)
     digits = pc.replace_substring(pc.struct_field(found, "int"), ",", "")
     decimals = pc.struct_field(found, "dec")
     fraction = pc.if_else(pc.equal(decimals, ""), "0", decimals)
     number = pc.cast(pc.binary_join_element_wise(digits, fraction, "."), pa_arrow.float64())
-    return pd.DataFrame(
-        {
-            "number": number.to_numpy(zero_copy_only=False),
-            "decimals": pc.utf8_length(decimals).to_numpy(zero_copy_only=False),
-        },
-        index=text.index,
-    ).astype(float)
+    each = np.column_stack(
+        [
+            number.to_numpy(zero_copy_only=False).astype(float),
+            pc.utf8_length(decimals).to_numpy(zero_copy_only=False).astype(float),
+        ]
+    )
+    each = np.vstack([each, [np.nan, np.nan]])  # a row without text (code -1) reads nothing
+    return pd.DataFrame(each[codes], index=text.index, columns=["number", "decimals"])
 
 
 def bounds(obs: pd.DataFrame) -> pd.DataFrame:
