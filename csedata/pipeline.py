@@ -165,9 +165,9 @@ def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
     """The sources' tables in their printed shape: label, n, percent per row, in one frame,
     each row numbered in its table's printed order (the observations keep the spec's)."""
     columns = [*KEY, "table_title", "label", "title", "parent_category", "multi_response"]
-    # only the columns it needs: every text column taken is a copy of its strings
-    tables = observations.loc[observations["form"] == "table", [*columns, "unit", "value"]]
-    rows = tables.drop_duplicates(KEY)[columns]
+    # the keys first, the text of each row once: every text column taken copies its strings
+    tables = observations.loc[observations["form"] == "table", [*KEY, "unit", "value"]]
+    rows = observations.loc[tables.index[~tables.duplicated(KEY)], columns]
     rows["row"] = rows.groupby(["source_id", "table_id"]).cumcount() + 1
     rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")
     for unit, column in (("count", "n"), ("percent", "percent")):
