@@ -48,7 +48,7 @@ def _source(row: Any) -> dict[str, Any]:
         "sha256": row.sha256,
         "bytes": int(row.bytes),
     }
-    return {k: v for k, v in entry.items() if v is not None}
+    return {k: v for k, v in entry.items() if pd.notna(v)}
 
 
 def _resource(release: Path, name: str, path: Path, names: set[str]) -> dict[str, Any]:

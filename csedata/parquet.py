@@ -95,9 +95,9 @@ def read_schema(path: Path) -> pyarrow.Schema:
 
 
 def read_frame(path: Path) -> pd.DataFrame:
-    """A released table as the schemas hold it (a day as datetime64, not a Python date)."""
-    frame: pd.DataFrame = _readable(pq.read_table, path).to_pandas(date_as_object=False)
-    return frame
+    """A released table as the schemas hold it (csedata.frames: text as Arrow strings, a
+    day as datetime64)."""
+    return frames.from_arrow(_readable(pq.read_table, path))
 
 
 def num_rows(path: Path) -> int:

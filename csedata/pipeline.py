@@ -163,10 +163,11 @@ KEY = ["source_id", "table_id", "category"]
 def source_tables(observations: pd.DataFrame) -> pd.DataFrame:
     """The sources' tables in their printed shape: label, n, percent per row, in one frame,
     each row numbered in its table's printed order (the observations keep the spec's)."""
-    tables = observations[observations["form"] == "table"]
     columns = [*KEY, "table_title", "label", "title", "parent_category", "multi_response"]
-    rows = tables.drop_duplicates(KEY)[columns]
-    rows["row"] = rows.groupby(["source_id", "table_id"], observed=True).cumcount() + 1
+    # the keys first, the text of each row once: every text column taken copies its strings
+    tables = observations.loc[observations["form"] == "table", [*KEY, "unit", "value"]]
+    rows = observations.loc[tables.index[~tables.duplicated(KEY)], columns]
+    rows["row"] = rows.groupby(["source_id", "table_id"]).cumcount() + 1
     rows = rows.sort_values(["source_id", "table_id", "row"], kind="stable")
     for unit, column in (("count", "n"), ("percent", "percent")):
         values = tables.loc[tables["unit"] == unit, [*KEY, "value"]]

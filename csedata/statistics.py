@@ -53,15 +53,13 @@ def link(
     at = pd.Series(np.arange(len(obs)), index=obs.index)
     weighed = [o for o in outcomes if o.status in ("passed", "failed")]
     group = _groups(len(obs), [[int(at[r]) for r in o.rows] for o in weighed])
-    publisher = sources.set_index("source_id")["publisher"].astype(object)
-    name = producers.set_index("producer_id")["name"].astype(object)
-    own = obs["source_id"].astype(object).map(publisher).to_numpy() == (
-        obs["producer_id"].astype(object).map(name).to_numpy()
-    )
+    publisher = sources.set_index("source_id")["publisher"]
+    name = producers.set_index("producer_id")["name"]
+    own = obs["source_id"].map(publisher) == obs["producer_id"].map(name)
     rank = pd.DataFrame(
         {
             "group": group,
-            "own": ~own,
+            "own": ~own.fillna(False).to_numpy(dtype=bool),
             "prose": (obs["form"] != "table").to_numpy(),
             "at": np.arange(len(obs)),
         }
@@ -71,9 +69,10 @@ def link(
     )
     primary_at = np.empty(len(obs), dtype=np.int64)
     primary_at[first["group"].to_numpy()] = first["at"].to_numpy()
-    ids = obs["observation_id"].astype(object).to_numpy()
+    ids = obs["observation_id"].array
     out = obs.assign(
-        statistic_id=ids[primary_at[group]], is_primary=primary_at[group] == np.arange(len(obs))
+        statistic_id=ids.take(primary_at[group]),
+        is_primary=primary_at[group] == np.arange(len(obs)),
     )
     disputed = {
         str(ids[primary_at[group[int(at[o.rows[0]])]]]) for o in weighed if o.status == "failed"
@@ -89,11 +88,11 @@ def table(obs: pd.DataFrame, disputed: set[str]) -> pd.DataFrame:
     primary = obs["is_primary"].to_numpy(dtype=bool)
     rows = obs.loc[primary, ["statistic_id", *SHARED]].reset_index(drop=True)
     rows["n_observations"], rows["n_sources"] = 1, 1
-    again = obs.loc[~primary, "statistic_id"].astype(object).unique()
-    ids = rows["statistic_id"].astype(object)
+    again = obs.loc[~primary, "statistic_id"].unique()
+    ids = rows["statistic_id"]
     if len(again):
         printed = obs[obs["statistic_id"].isin(again)]
-        counts = printed.groupby(printed["statistic_id"].astype(object)).agg(
+        counts = printed.groupby("statistic_id").agg(
             n_observations=("observation_id", "size"), n_sources=("source_id", "nunique")
         )
         hit = ids.isin(counts.index).to_numpy()

@@ -5,6 +5,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT, dtype_name
 from schemas.ledger import LEDGER
 from schemas.observations import OBSERVATIONS
 from schemas.sources import SOURCES
@@ -48,15 +49,17 @@ def schema_for(table: str) -> pa.DataFrameSchema:
 
 
 def frame(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows as a frame in the schema's column order and dtypes, even when empty."""
+    """Rows as a frame in the schema's column order and dtypes (text as TEXT), even empty."""
     df = pd.DataFrame(rows, columns=list(schema.columns))
     for name, column in schema.columns.items():
         if str(column.dtype).startswith("datetime64"):  # days come as datetime.date
             df[name] = pd.to_datetime(df[name]).astype("datetime64[ms]")
         elif str(column.dtype) == "Int64":  # an integer that may be missing comes as None
             df[name] = df[name].astype("Int64")
+        elif dtype_name(column) == "str":
+            df[name] = df[name].astype(TEXT)
     dtypes = {
-        name: str(col.dtype) for name, col in schema.columns.items() if str(col.dtype) != "str"
+        name: str(col.dtype) for name, col in schema.columns.items() if dtype_name(col) != "str"
     }
     return df.astype(dtypes) if len(df) == 0 else df
 
@@ -73,6 +76,7 @@ __all__ = [
     "SOURCES",
     "STATISTICS",
     "TABLES",
+    "TEXT",
     "frame",
     "schema_for",
 ]

@@ -17,11 +17,13 @@ from typing import Literal
 
 import pandera.pandas as pa
 
+from schemas.dtypes import TEXT
+
 Type = Literal["string", "integer", "number", "boolean", "date", "list"]
 
 # how pandera holds each logical type ("Int64": an integer that may be missing)
 DTYPES: dict[str, object] = {
-    "string": str,
+    "string": TEXT,  # Arrow strings, one representation everywhere (schemas.dtypes)
     "integer": "int64",
     "number": float,
     "boolean": bool,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
-import pyarrow.compute as pc
+import polars as pl
 
 from schemas.field import Field, table
 from schemas.fields import (
@@ -24,107 +22,32 @@ from schemas.terms import FORMS, PERIOD_KINDS, QUALIFIERS, SLUG
 
 # filled when the batches are assembled (csedata.statistics), not by extraction
 ASSEMBLED = ["statistic_id", "is_primary", "flags"]
-CHUNK = 1 << 17  # rows per pass of the provenance check: bounds its working memory
-
-Units = tuple[np.ndarray, np.ndarray, np.ndarray]  # text end to end, each string's start, length
-
-
-def _arrow(values: pd.Series) -> pyarrow.Array:
-    array = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)
-    if isinstance(array, pyarrow.ChunkedArray):  # an Arrow-backed column: one buffer to read
-        array = array.combine_chunks()
-    return array
-
-
-def _utf8(array: pyarrow.Array) -> Units:
-    """The strings' UTF-8 bytes, read in place from Arrow's buffers; a null is empty.
-
-    Where a string is ASCII, a byte is a code point, so these are its characters.
-    """
-    # a slice of an Arrow array starts at its offset into the shared buffers
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset :][: len(array) + 1]
-    data = array.buffers()[2]
-    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-    lengths = np.where(array.is_null().to_numpy(zero_copy_only=False), 0, np.diff(offsets))
-    return text, offsets[:-1].astype(np.int64), lengths.astype(np.int64)
-
-
-def _codepoints(array: pyarrow.Array) -> Units:
-    """The strings' code points end to end (UTF-32); a null is empty."""
-    text, starts, lengths = _utf8(array)
-    ends = starts + lengths
-    raw = text[starts[0] : ends[-1]].tobytes() if len(array) else b""
-    codes = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
-    chars = pc.utf8_length(array).fill_null(0).to_numpy().astype(np.int64)
-    return codes, np.cumsum(chars) - chars, chars
-
-
-def _slice_equals(
-    quote: Units, value: Units, s: np.ndarray, e: np.ndarray, where: np.ndarray
-) -> np.ndarray:
-    """Where ``where`` holds (there s >= 0), ``quote[s:e] == value`` by Python's slice rules,
-    in whatever units both are given."""
-    q, q_at, q_len = quote
-    v, v_at, v_len = value
-    lo = np.minimum(s, q_len)
-    hi = np.clip(np.where(e < 0, e + q_len, e), 0, q_len)  # a negative end counts from the end
-    same: np.ndarray = where & (np.maximum(hi - lo, 0) == v_len)
-    rows = np.flatnonzero(same)
-    width = v_len[rows]
-    row = np.repeat(rows, width)  # one entry per unit to compare
-    k = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    same[row[q[q_at[row] + lo[row] + k] != v[v_at[row] + k]]] = False
-    return same
-
-
-def _holds(df: pd.DataFrame) -> np.ndarray:
-    """``quote[s:e] == value_text`` with Python's slice rules.
-
-    An ASCII quote's bytes are its characters, so most rows compare bytes read in
-    place; only rows whose quote is not ASCII decode to code points.
-    """
-    char_start = df["char_start"].to_numpy().astype(np.int64)
-    s = df["value_start"].to_numpy().astype(np.int64) - char_start
-    e = df["value_end"].to_numpy().astype(np.int64) - char_start
-    inside = (s >= 0) & (df["value_end"].to_numpy() <= df["char_end"].to_numpy())
-    present = df["quote"].notna().to_numpy() & df["value_text"].notna().to_numpy()
-    quote, value = _arrow(df["quote"]), _arrow(df["value_text"])
-    where = inside & present
-    same = _slice_equals(_utf8(quote), _utf8(value), s, e, where)
-    ascii_quote = pc.string_is_ascii(quote).fill_null(True).to_numpy(zero_copy_only=False)
-    other = np.flatnonzero(where & ~ascii_quote)
-    if len(other):
-        taken = pyarrow.array(other)
-        same[other] = _slice_equals(
-            _codepoints(quote.take(taken)),
-            _codepoints(value.take(taken)),
-            s[other],
-            e[other],
-            np.ones(len(other), dtype=bool),
-        )
-    return same
+QUOTED = ["quote", "value_text", "char_start", "char_end", "value_start", "value_end"]
 
 
 def _quote_holds_value(df: pd.DataFrame) -> pd.Series:
-    """The value text sits inside the quote at the recorded offsets (vectorized)."""
-    columns = df[["quote", "value_text", "char_start", "char_end", "value_start", "value_end"]]
-    out = np.zeros(len(df), dtype=bool)
-    for at in range(0, len(df), CHUNK):
-        out[at : at + CHUNK] = _holds(columns.iloc[at : at + CHUNK])
-    return pd.Series(out, index=df.index)
+    """``quote[value_start - char_start : value_end - char_start] == value_text``, the
+    value's offsets in order inside the quote's (polars slices each row by its own
+    offsets, in characters, from the same Arrow buffers)."""
+    start = pl.col("value_start") - pl.col("char_start")
+    length = pl.col("value_end") - pl.col("value_start")
+    inside = (start >= 0) & (length >= 0) & (pl.col("value_end") <= pl.col("char_end"))
+    taken = pl.col("quote").str.slice(start.clip(0), length.clip(0))  # only inside counts
+    same = inside & (taken == pl.col("value_text"))
+    held = pl.from_pandas(df[QUOTED]).select(same.fill_null(False)).to_series()
+    return pd.Series(held.to_numpy(), index=df.index)
 
 
 def _quote_spans_offsets(df: pd.DataFrame) -> pd.Series:
-    length = pc.utf8_length(_arrow(df["quote"])).to_numpy(
-        zero_copy_only=False
-    )  # null -> NaN -> False
-    return pd.Series((df["char_end"] - df["char_start"]).to_numpy() == length, index=df.index)
+    """A quote is as long, in characters, as its offsets say (a null quote is not)."""
+    spans = (df["char_end"] - df["char_start"]) == df["quote"].str.len()
+    return spans.fillna(False).astype(bool)
 
 
 def _period_consistent(df: pd.DataFrame) -> pd.Series:
     """Dates fit the kind: none for unknown; else start <= end, a fiscal year from
     1 October to 30 September, a calendar year from 1 January to 31 December."""
-    kind = df["period_kind"].astype(object)
+    kind = df["period_kind"].fillna("")  # a missing kind fails period_kind.present
     start, end = df["period_start"], df["period_end"]
     dated = start.notna() & end.notna() & (start <= end)
     ok = (kind == "unknown") & start.isna() & end.isna() | (kind != "unknown") & dated
@@ -140,14 +63,13 @@ def _period_consistent(df: pd.DataFrame) -> pd.Series:
     }
     for name, rule in rules.items():
         ok &= (kind != name) | rule
-    return ok
+    return ok.astype(bool)
 
 
 def _primary_names_its_statistic(df: pd.DataFrame) -> pd.Series:
     """A statistic's id is its primary observation's: is_primary exactly where they match."""
-    same = pc.equal(_arrow(df["statistic_id"]), _arrow(df["observation_id"]))
-    named = same.fill_null(False).to_numpy(zero_copy_only=False)
-    return pd.Series(named == df["is_primary"].to_numpy(dtype=bool), index=df.index)
+    named = (df["statistic_id"] == df["observation_id"]).fillna(False).astype(bool)
+    return named == df["is_primary"]
 
 
 def _finite(series: pd.Series) -> pd.Series:

@@ -26,6 +26,6 @@ def rederive(frames: Frames) -> Frames:
     """The tables built from the observations, again after a test changed them (the
     statistics found to disagree stay so)."""
     stats = frames["statistics"]
-    disputed = set(stats.loc[~stats["agree"], "statistic_id"].astype(str))
+    disputed = set(stats.loc[~stats["agree"], "statistic_id"])
     frames.update(pipeline.derived_tables(frames["observations"], disputed))
     return frames

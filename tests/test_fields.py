@@ -80,11 +80,17 @@ def test_an_input_and_its_column_refuse_the_same_value(
     model: type[Registered], name: str, value: object
 ) -> None:
     """The pydantic model and the pandera column made from one field both refuse it."""
+    valid = _valid(model)
     with pytest.raises(ValidationError, match=name):
-        model.model_validate(_valid(model) | {name: value})
-    series = pd.Series([value], name=name)
+        model.model_validate(valid | {name: value})
+    checked = column(model.FIELDS[name]).set_name(name)
+
+    def frame(cell: object) -> pd.DataFrame:
+        return pd.Series([cell], name=name, dtype=checked.dtype.type).to_frame()
+
+    checked.validate(frame(valid[name]))  # held as the schema holds it, the valid value passes
     with pytest.raises(pe.SchemaError):
-        column(model.FIELDS[name]).validate(series.to_frame())
+        checked.validate(frame(value))
 
 
 def _python_type(field: Field) -> object:

@@ -24,9 +24,8 @@ from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount, rederive
 import csedata
 from csedata import diff, parquet, publish, verify
 from csedata.errors import CsedataError
-from csedata.frames import plain
 from csedata.validation import Validated
-from schemas import REFERENCES, SCHEMAS, schema_for
+from schemas import REFERENCES, SCHEMAS, TEXT, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
 Validate = Callable[[Frames], Validated]
@@ -51,7 +50,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def _add_observation(frames: Frames) -> str:
-    new = "test/added/one/percent"
+    new = pd.array(["test/added/one/percent"], dtype=TEXT)
     row = (
         frames["observations"]
         .iloc[[0]]
@@ -63,8 +62,7 @@ def _add_observation(frames: Frames) -> str:
 
 def _remove_observation(frames: Frames) -> str:
     """Drop a prose figure; its ledger token becomes a deliberate exclusion."""
-    # the assembled ledger holds repeated text as categoricals: edit it as plain strings
-    obs, ledger = frames["observations"], plain(frames["ledger"])
+    obs, ledger = frames["observations"], frames["ledger"].copy()
     frames["ledger"] = ledger
     gone = obs[obs["form"] == "prose"].iloc[0]["observation_id"]
     frames["observations"] = obs[obs["observation_id"] != gone].reset_index(drop=True)

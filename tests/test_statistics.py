@@ -25,7 +25,7 @@ def test_the_real_corpus(built_frames: dict[str, pd.DataFrame]) -> None:
     assert (obs.groupby("statistic_id", observed=True)["is_primary"].sum() == 1).all()
     printed = obs[obs["statistic_id"] == USSC_512]
     # the prose, both tables' totals and the news article: the Commission's table is primary
-    assert sorted(printed["source_id"].astype(str).unique()) == [
+    assert sorted(printed["source_id"].unique()) == [
         "itemp-2021-production",
         "ussc-2021-production",
     ]
@@ -47,7 +47,7 @@ def test_validation_refuses_broken_links(
     validate: Callable[[dict[str, pd.DataFrame]], object],
     change: str,
 ) -> None:
-    obs = frames["observations"].astype({"statistic_id": object})
+    obs = frames["observations"].copy()
     other = np.flatnonzero((obs["statistic_id"] == USSC_512) & ~obs["is_primary"])[0]
     if change == "second primary":
         obs.loc[obs.index[other], "is_primary"] = True

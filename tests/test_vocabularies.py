@@ -87,7 +87,7 @@ def test_validation_refuses_an_id_outside_the_vocabulary(
     column: str,
     message: str,
 ) -> None:
-    changed = frames[table].astype({column: object})
+    changed = frames[table].copy()
     changed.loc[changed.index[-1], column] = "atlantis"
     frames[table] = changed
     with pytest.raises(CsedataError, match=message):

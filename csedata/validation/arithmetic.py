@@ -27,7 +27,6 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
-from csedata import frames
 from schemas.terms import UNIT_MINIMUM
 
 SLACK = 1e-9  # relative: float division must not turn an exact match into a miss
@@ -38,19 +37,22 @@ _LOWER_ONLY = ["more_than", "at_least"]
 
 
 def _printed(text: pd.Series) -> pd.DataFrame:
-    """The first number printed in each text and its count of decimals (NaN if none)."""
-    found = pc.extract_regex(pa_arrow.array(text, type=pa_arrow.string()), pattern=_NUMBER)
+    """The first number printed in each text and its count of decimals (NaN if none),
+    read once per distinct text (a figure is printed in many rows) and taken to its rows."""
+    codes, distinct = pd.factorize(text)
+    found = pc.extract_regex(pa_arrow.array(distinct.array), pattern=_NUMBER)
     digits = pc.replace_substring(pc.struct_field(found, "int"), ",", "")
     decimals = pc.struct_field(found, "dec")
     fraction = pc.if_else(pc.equal(decimals, ""), "0", decimals)
     number = pc.cast(pc.binary_join_element_wise(digits, fraction, "."), pa_arrow.float64())
-    return pd.DataFrame(
-        {
-            "number": number.to_numpy(zero_copy_only=False),
-            "decimals": pc.utf8_length(decimals).to_numpy(zero_copy_only=False),
-        },
-        index=text.index,
-    ).astype(float)
+    each = np.column_stack(
+        [
+            number.to_numpy(zero_copy_only=False).astype(float),
+            pc.utf8_length(decimals).to_numpy(zero_copy_only=False).astype(float),
+        ]
+    )
+    each = np.vstack([each, [np.nan, np.nan]])  # a row without text (code -1) reads nothing
+    return pd.DataFrame(each[codes], index=text.index, columns=["number", "decimals"])
 
 
 def bounds(obs: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +64,7 @@ def bounds(obs: pd.DataFrame) -> pd.DataFrame:
     a count ("one in three", "a decade") and an approximate one ("about 41")
     have no known interval.
     """
-    found = frames.per_distinct(obs["value_text"], _printed)  # a figure repeats: read it once
+    found = _printed(obs["value_text"])
     printed, decimals = found["number"], found["decimals"]
     ratio = (obs["value"] / printed).where(printed > 0, 1.0).abs()
     scale = 10.0 ** np.round(np.log10(ratio.astype(float)))
@@ -92,7 +94,7 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
     integer column costs a fraction of one on three.
     """
     out = bounds(obs)
-    out["tab"] = obs.groupby(KEY, sort=False, observed=True).ngroup()
+    out["tab"] = obs.groupby(KEY, sort=False).ngroup()
     cat, par = _codes(obs["category"], obs["parent_category"])
     (unit,) = _codes(obs["unit"])
     out["cat"], out["par"] = cat, par
@@ -106,11 +108,9 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _codes(*columns: pd.Series) -> list[np.ndarray]:
-    """The columns' values as integers in one numbering (-1 where missing); a
-    categorical column is recoded from its categories, not hashed row by row."""
-    distinct = [np.asarray(c.dropna().unique(), dtype=object) for c in columns]
-    names = pd.Index(pd.unique(np.concatenate(distinct)), dtype=object)
-    return [np.asarray(pd.Categorical(c, categories=names).codes) for c in columns]
+    """The columns' values as integers in one numbering (-1 where missing)."""
+    codes, _ = pd.factorize(pd.concat(columns, ignore_index=True))
+    return np.split(np.asarray(codes), np.cumsum([len(c) for c in columns[:-1]]))
 
 
 def at_most(a: Any, b: Any) -> Any:

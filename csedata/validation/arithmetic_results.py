@@ -18,7 +18,7 @@ def arithmetic_results(
     """A result per check (and what its run found) and source: counted per source with one
     bincount, explained only where something failed (thousands of sources cost one pass,
     not one pass each)."""
-    source, distinct = pd.factorize(obs["source_id"])  # a categorical factorizes its codes
+    source, distinct = pd.factorize(obs["source_id"])
     names = [str(sid) for sid in distinct]
     results = []
     for check, d in runs:
@@ -33,8 +33,8 @@ def arithmetic_results(
             bad[column] = at[column].array
         reviewed, bad["note"] = reviews.mask(bad, check.name)
         bad["error"], bad["warning"] = ~reviewed, reviewed
-        listed = bad.groupby("source_id", sort=False, observed=True).head(LISTED)
-        failing = dict(iter(listed.groupby("source_id", sort=False, observed=True)))
+        listed = bad.groupby("source_id", sort=False).head(LISTED)
+        failing = dict(iter(listed.groupby("source_id", sort=False)))
         checked = np.bincount(of, minlength=len(names))
         errors = np.bincount(of[~ok], weights=bad["error"], minlength=len(names))
         warnings = np.bincount(of[~ok], weights=bad["warning"], minlength=len(names))

@@ -30,7 +30,7 @@ def share_charts(obs: pd.DataFrame, exclusive: set[str], intervals: pd.DataFrame
     """
     share = (obs["unit"] == "percent") & (obs["category"] != "total")
     # a table of one share compares nothing
-    share &= share.groupby([obs["source_id"], obs["table_id"]], observed=True).transform("sum") > 1
+    share &= share.groupby([obs["source_id"], obs["table_id"]]).transform("sum") > 1
     # only the tables drawn: the first CHARTS, found among the first CHARTS sources
     share &= obs["source_id"].isin(obs.loc[share, "source_id"].unique()[:CHARTS])
     shares = obs.loc[share, _CHARTED]

@@ -40,7 +40,7 @@ def flag(obs: pd.DataFrame, report: Report) -> pd.DataFrame:
     column = empty(len(obs))
     by_id = warnings(report)
     if by_id:
-        ids = obs["observation_id"].astype(object).to_numpy()
-        for at in np.flatnonzero(pd.Series(ids).isin(list(by_id)).to_numpy()):
-            column[at] = by_id[ids[at]]
+        ids = obs["observation_id"]
+        for at in np.flatnonzero(ids.isin(list(by_id)).to_numpy()):
+            column[at] = by_id[str(ids.iat[int(at)])]
     return obs.assign(flags=column)

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csedata.frames import absent
 from csedata.report import LISTED, CheckResult, Failure
 from csedata.validation.results import result
 from schemas import REFERENCES
@@ -21,7 +20,7 @@ def _paged(
     """An observation has a page exactly where its source is a PDF (each pair once)."""
 
     def paged(ids: pd.Series, has: Any) -> pd.Series:
-        return ids.astype(str) + np.where(has, " (paged)", " (no page)")
+        return ids + np.where(has, " (paged)", " (no page)")
 
     used = observations[["source_id"]].assign(has=observations["page"].notna())
     used = used.drop_duplicates()
@@ -41,8 +40,8 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
         if name in frames and target in frames
     ]
     if "measures" in frames:  # an observation's unit is its measure's (each pair once)
-        used = frames["observations"][["measure", "unit"]].drop_duplicates().astype(str)
-        known = frames["measures"][["measure_id", "unit"]].astype(str)
+        used = frames["observations"][["measure", "unit"]].drop_duplicates()
+        known = frames["measures"]
         pairs.append(
             (
                 "observations",
@@ -55,7 +54,7 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
         pairs.append(_paged(frames["observations"], frames["sources"]))
     results = []
     for name, refs, targets, description in pairs:
-        missing = refs[absent(refs, targets)]  # a null refers to nothing
+        missing = refs[refs.notna() & ~refs.isin(targets)]  # a null refers to nothing
         failures = [
             Failure(
                 severity="error",

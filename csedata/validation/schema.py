@@ -3,7 +3,6 @@ for a table listed, passed or not, each failure named by its row."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,61 +10,24 @@ from typing import Any
 import pandas as pd
 import pandera.errors as pe
 import pandera.pandas as pa
-from pandas.api.types import infer_dtype
 
-from csedata.frames import is_unique, plain
 from csedata.report import LISTED, CheckResult, Failure, Quote
 from csedata.validation.results import quotes, result
 from schemas import schema_for
 from schemas.describe import primary_key
+from schemas.dtypes import dtype_name
 
 
-def _str_columns(schema: pa.DataFrameSchema) -> list[str]:
-    return [name for name, column in schema.columns.items() if str(column.dtype) == "str"]
-
-
-def _unique_columns(schema: pa.DataFrameSchema) -> list[str]:
-    return [name for name, column in schema.columns.items() if column.unique]
-
-
-@functools.cache
-def _fast_schema(name: str) -> pa.DataFrameSchema:
-    """The schema less the checks _validate_fast answers first: str dtypes, unique columns."""
-    schema = schema_for(name)
-    changes: dict[str, dict[str, Any]] = {
-        column: {"dtype": None} for column in _str_columns(schema)
-    }
-    for column in _unique_columns(schema):
-        changes.setdefault(column, {})["unique"] = False
-    return schema.update_columns(changes)
-
-
-def _values(column: pd.Series) -> Any:
-    """What a column holds: a categorical's categories, else its values."""
-    return column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
-
-
-def _validate_fast(name: str, df: pd.DataFrame) -> None:
-    """Validate with the full schema, or the same less its str dtype and uniqueness checks
-    when every str column is known to hold only str or null and every unique one to be so.
-
-    pandera checks a str column with a Python call per value (seconds for a million
-    rows); pandas' infer_dtype answers the same question in one C pass (on a
-    categorical's categories, the distinct values), and is_unique hashes a
-    million ids in polars. Only when either finds a problem does the full schema run,
-    on plain strings, to name the rows.
-    """
-    schema = schema_for(name)
-    clean = all(
-        infer_dtype(_values(df[column]), skipna=True) in ("string", "empty")
-        for column in _str_columns(schema)
-        if column in df
-    ) and all(is_unique(df[column]) for column in _unique_columns(schema) if column in df)
-    # inplace: no schema here coerces, so pandera's defensive copy would only cost time
-    if clean:
-        _fast_schema(name).validate(df, lazy=True, inplace=True)
-    else:
-        schema.validate(plain(df), lazy=True, inplace=True)
+def well_formed(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """Every table has its schema's columns, in order, each held as the schema declares
+    (text as Arrow strings): pandera validates the tables' first zero rows, which costs
+    nothing but checks the shape."""
+    try:
+        for name, df in frames.items():
+            schema_for(name).validate(df.head(0), lazy=True)
+    except pe.SchemaErrors:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -136,7 +98,7 @@ def _schema_checks(schema: pa.DataFrameSchema) -> list[_SchemaCheck]:
         null = " or empty" if spec.nullable else ""
         out.append(
             _SchemaCheck(
-                f"{col}:dtype", f"{col}.dtype", f"{col} is {spec.dtype}{null}.", col, "type"
+                f"{col}:dtype", f"{col}.dtype", f"{col} is {dtype_name(spec)}{null}.", col, "type"
             )
         )
         if not spec.nullable:
@@ -186,7 +148,8 @@ def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
         schema = schema_for(name)
         cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
         try:
-            _validate_fast(name, df)
+            # inplace: no schema here coerces, so pandera's defensive copy would only cost time
+            schema.validate(df, lazy=True, inplace=True)
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
         if len(cases):
