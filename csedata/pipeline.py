@@ -33,7 +33,7 @@ from csedata.prepare.dispatch import prepare
 from csedata.registry import Source, load_registry, select
 from csedata.report import Report
 from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
-from csedata.threads import beside
+from csedata.threads import beside, collector_paused
 from csedata.validation import flags
 from csedata.validation.relations import CROSS, weigh_all
 from csedata.vocabularies import load_vocabularies
@@ -58,6 +58,7 @@ class Batch:
     sources: int
 
 
+@collector_paused  # a batch's rows are thousands of new objects, none in a cycle
 def extract_batch(root: Path, sources: list[Source]) -> Batch:
     """Extract the sources into one cache entry (one rename: never half-written)."""
     prepared = [prepare(root, source) for source in sources]  # verified on every run

@@ -4,7 +4,9 @@ Building Python objects from YAML is most of what loading thousands of specs or
 registry entries costs (PyYAML constructs them in Python even with libyaml); the
 same data as JSON loads in a twentieth of the time. So each parse is kept under
 .cache/yaml/, keyed by the file's sha256: a file is parsed once, however many
-runs and processes read it.
+runs and processes read it. A first parse takes libyaml's nodes straight to
+dicts, lists and strings (half of PyYAML's time), leaving any other node to
+PyYAML's own constructor: the same data either way.
 
 csedata's files use no anchors or aliases, so an alias that makes one object appear
 twice is refused: a few hundred bytes of nested aliases (an "alias bomb") would
@@ -54,18 +56,73 @@ def _refuse_aliases(data: Any, text: str, where: str) -> None:
         stack.extend(node.values() if isinstance(node, dict) else node)
 
 
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+_PLAIN_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}  # labels repeat across specs
+
+
+class _Loader(LOADER):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader, remembering the tag each plain scalar resolves to (without
+    path resolvers, the tag depends on the scalar's text alone)."""
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            tag: str = super().resolve(kind, value, implicit)
+            return tag
+        key = (value, implicit)
+        if key not in _PLAIN_TAGS:
+            if len(_PLAIN_TAGS) > 1 << 16:
+                _PLAIN_TAGS.clear()
+            _PLAIN_TAGS[key] = super().resolve(kind, value, implicit)
+        return _PLAIN_TAGS[key]
+
+
+class _Unusual(Exception):
+    """A node the fast path leaves to PyYAML: a merge, an alias, a key that is no string."""
+
+
+def _build(node: yaml.Node, loader: Any, seen: set[int]) -> Any:
+    """The data of a node whose mappings and lists are plain; other scalars by PyYAML."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if id(node) in seen:
+        raise _Unusual  # an alias: PyYAML's path builds the data and the check names it
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        data = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
+                raise _Unusual
+            data[key.value] = _build(value, loader, seen)
+        return data
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_build(item, loader, seen) for item in node.value]
+    raise _Unusual
+
+
+def _load(text: str, where: str) -> Any:
+    """The document as PyYAML's safe loader gives it (aliases refused)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader, set())
+    except _Unusual:
+        data = yaml.load(text, Loader=LOADER)
+    finally:
+        loader.dispose()
+    _refuse_aliases(data, text, where)
+    return data
+
+
 def parse(text: str, where: str) -> Any:
     """The YAML document in ``text``; a syntax error names ``where`` and its line."""
     try:
-        data = yaml.load(text, Loader=LOADER)
+        return _load(text, where)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f":{mark.line + 1}" if mark is not None else ""
         raise CsedataError(where + place, "not valid YAML") from exc
     except RecursionError as exc:
         raise CsedataError(where, "not valid YAML: nested too deeply") from exc
-    _refuse_aliases(data, text, where)
-    return data
 
 
 def decode(raw: bytes, where: str) -> str:
