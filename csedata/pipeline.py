@@ -23,6 +23,7 @@ from typing import Protocol, TypeVar
 
 import pandas as pd
 import pyarrow
+import pyarrow.ipc
 from pyarrow import feather
 from pydantic import TypeAdapter
 
@@ -124,8 +125,7 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
     anything is written)."""
 
     def read(name: str) -> pd.DataFrame:
-        table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
-        return frames.from_arrow(table)
+        return read_column_by_column([part / f"{name}.arrow" for part in parts])
 
     # Arrow reads and encodes without the GIL: the ledger is read beside the rest
     with ThreadPoolExecutor(1) as pool:
@@ -147,6 +147,19 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
             **derived_tables(linked, disputed),
             **vocabularies,
         }
+
+
+def read_column_by_column(paths: list[Path]) -> pd.DataFrame:
+    """The batches' Arrow files as one frame (csedata.frames), read a column at a time from
+    the mapped files: Arrow holds one column of the corpus at once, not every batch whole
+    (at a million observations, about 80 MB instead of 0.9 GB beside the frame)."""
+    names = pyarrow.ipc.open_file(pyarrow.memory_map(str(paths[0]))).schema.names
+    columns = {}
+    for name in names:
+        parts = [feather.read_table(path, columns=[name], memory_map=True) for path in paths]
+        columns[name] = frames.from_arrow(pyarrow.concat_tables(parts))[name]
+        del parts
+    return pd.DataFrame(columns)
 
 
 def derived_tables(observations: pd.DataFrame, disputed: set[str]) -> dict[str, pd.DataFrame]:
