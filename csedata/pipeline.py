@@ -27,7 +27,7 @@ import pyarrow.ipc
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet, privacy, statistics, validation
+from csedata import frames, memory, parquet, privacy, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
@@ -247,7 +247,10 @@ def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validatio
     """Assemble the release's tables from the batches and run every check over them."""
     parts = extracted.parts
     tables = timed("assemble", lambda: assemble(root, extracted.sources, parts))
-    return timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+    memory.give_back()  # what assembling freed, before validation and writing need more
+    checked = timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+    memory.give_back()
+    return checked
 
 
 def check_project(root: Path, sources: list[str] | None) -> Report:
