@@ -84,8 +84,9 @@ def _readable(read: Callable[[Path], T], path: Path) -> T:
         raise CsedataError(str(path), f"not a readable Parquet file: {problem}") from exc
 
 
-def read_table(path: Path) -> pyarrow.Table:
-    return _readable(pq.read_table, path)
+def read_table(path: Path, columns: list[str] | None = None) -> pyarrow.Table:
+    """The file's table, or only the ``columns`` named (the rest is not read)."""
+    return _readable(lambda p: pq.read_table(p, columns=columns), path)
 
 
 def read_schema(path: Path) -> pyarrow.Schema:
