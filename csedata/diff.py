@@ -67,47 +67,64 @@ def _positions(pairs: pd.DataFrame, side: str, which: str) -> np.ndarray:
     return pairs.loc[pairs["_merge"] == which, side].astype("int64").to_numpy()
 
 
-def _comparable(column: pa.ChunkedArray) -> np.ndarray:
-    """The column's values as numpy compares them; a list (flags) as its items joined."""
-    if pa.types.is_list(column.type):
-        column = pc.binary_join(column, "\x1f")
-    values: np.ndarray = column.to_pandas().to_numpy()
-    return values
+def _text(kind: pa.DataType) -> pd.ArrowDtype | None:
+    return pd.ArrowDtype(kind) if pa.types.is_string(kind) else None
+
+
+def _differs(old: pa.ChunkedArray, new: pa.ChunkedArray) -> np.ndarray:
+    """Where two columns' values differ, compared in Arrow (no Python value per row); missing
+    values (null or NaN) equal each other, and a list (flags) is compared as its items joined."""
+    if pa.types.is_list(old.type):
+        old, new = pc.binary_join(old, "\x1f"), pc.binary_join(new, "\x1f")
+    missing = pc.and_(pc.is_null(old, nan_is_null=True), pc.is_null(new, nan_is_null=True))
+    same = pc.or_(pc.equal(old, new).fill_null(False), missing)
+    differs: np.ndarray = pc.invert(same).to_numpy(zero_copy_only=False)
+    return differs
+
+
+def _rows(path: Path, names: list[str], at: np.ndarray) -> list[dict[str, Any]]:
+    """The rows at positions ``at`` of a table's file as Python values, read a column at a
+    time: memory for one column of the table, not the table."""
+    if len(at) == 0:
+        return []
+    taken = {c: parquet.read_table(path, [c]).column(c).take(at) for c in names}
+    rows: list[dict[str, Any]] = pa.table(taken).to_pylist()
+    return rows
 
 
 def _row_changes(
-    old: pa.Table, new: pa.Table, key: list[str], columns: list[str]
+    old: Path, new: Path, key: list[str], columns: list[str], names: tuple[list[str], list[str]]
 ) -> dict[str, list[Any]]:
     """Rows matched on the key: added, removed, and changed (old and new value per column).
 
-    Matched and compared as whole columns, and only the rows that differ become
-    Python values: a million-row table costs seconds, not minutes and gigabytes.
-    Missing values equal each other; every list is in key order.
+    Matched on the key columns alone and compared a column at a time, and only the rows
+    that differ become Python values: a million-row table costs seconds, not minutes and
+    gigabytes, and memory for two columns, not two tables. Missing values equal each
+    other; every list is in key order. ``names``: every column of the old and new file.
     """
-    pairs = (
-        old.select(key)
-        .to_pandas()
-        .assign(_old=np.arange(old.num_rows))
-        .merge(
-            new.select(key).to_pandas().assign(_new=np.arange(new.num_rows)),
-            on=key,
-            how="outer",
-            sort=True,
-            indicator=True,
-        )
+    # text keys stay in Arrow: pandas joins them by Arrow's hash, not a Python string per row
+    old_keys, new_keys = (
+        parquet.read_table(p, key).to_pandas(types_mapper=_text) for p in (old, new)
+    )
+    pairs = old_keys.assign(_old=np.arange(len(old_keys))).merge(
+        new_keys.assign(_new=np.arange(len(new_keys))),
+        on=key,
+        how="outer",
+        sort=True,
+        indicator=True,
     )
     at_old, at_new = _positions(pairs, "_old", "both"), _positions(pairs, "_new", "both")
     values = [c for c in columns if c not in key]
     differs = np.zeros((len(at_old), len(values)), dtype=bool)
-    for i, c in enumerate(values):  # a column at a time: memory for two columns, not two tables
-        x, y = _comparable(old.column(c).take(at_old)), _comparable(new.column(c).take(at_new))
-        differs[:, i] = ~((x == y) | (pd.isna(x) & pd.isna(y)))
+    for i, c in enumerate(values):
+        x = parquet.read_table(old, [c]).column(c).take(at_old)
+        differs[:, i] = _differs(x, parquet.read_table(new, [c]).column(c).take(at_new))
     hit = differs.any(axis=1)
-    before = old.take(at_old[hit]).to_pylist()
-    after = new.take(at_new[hit]).to_pylist()
+    before = _rows(old, names[0], at_old[hit])
+    after = _rows(new, names[1], at_new[hit])
     return {
-        "added": new.take(_positions(pairs, "_new", "right_only")).to_pylist(),
-        "removed": old.take(_positions(pairs, "_old", "left_only")).to_pylist(),
+        "added": _rows(new, names[1], _positions(pairs, "_new", "right_only")),
+        "removed": _rows(old, names[0], _positions(pairs, "_old", "left_only")),
         "changed": [
             {
                 "key": {k: x[k] for k in key},
@@ -121,19 +138,23 @@ def _row_changes(
 
 
 def _table(name: str, old_path: Path, new_path: Path) -> dict[str, Any] | None:
-    old, new = parquet.read_table(old_path), parquet.read_table(new_path)
-    old_cols, new_cols = _columns(old.schema), _columns(new.schema)
+    old, new = parquet.read_schema(old_path), parquet.read_schema(new_path)
+    old_cols, new_cols = _columns(old), _columns(new)
     columns = _column_changes(old_cols, new_cols)
     key = primary_key(schema_for(name))
     retyped = {c["name"] for c in columns["retyped"]}
     comparable = [c for c in new_cols if c in old_cols and c not in retyped]
+    names = (old.names, new.names)
     if set(key) <= set(comparable):
-        rows = _row_changes(old, new, key, comparable)
+        rows = _row_changes(old_path, new_path, key, comparable, names)
     else:  # no common row key: every row is new
-        rows = {"added": new.to_pylist(), "removed": old.to_pylist(), "changed": []}
-    descriptions = [
-        (s.metadata or {}).get(b"description", b"").decode() for s in (old.schema, new.schema)
-    ]
+        every = [np.arange(parquet.num_rows(p)) for p in (old_path, new_path)]
+        rows = {
+            "added": _rows(new_path, new.names, every[1]),
+            "removed": _rows(old_path, old.names, every[0]),
+            "changed": [],
+        }
+    descriptions = [(s.metadata or {}).get(b"description", b"").decode() for s in (old, new)]
     entry: dict[str, Any] = {"status": "changed", "columns": columns, "rows": rows}
     if descriptions[0] != descriptions[1]:
         entry["description"] = {"old": descriptions[0], "new": descriptions[1]}

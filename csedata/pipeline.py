@@ -22,10 +22,11 @@ from typing import Protocol, TypeVar
 
 import pandas as pd
 import pyarrow
+import pyarrow.ipc
 from pyarrow import feather
 from pydantic import TypeAdapter
 
-from csedata import frames, parquet, privacy, statistics, validation
+from csedata import frames, memory, parquet, privacy, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.extract import extract
 from csedata.ledger import ledger
@@ -125,8 +126,7 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
     anything is written)."""
 
     def read(name: str) -> pd.DataFrame:
-        table = pyarrow.concat_tables(feather.read_table(part / f"{name}.arrow") for part in parts)
-        return frames.from_arrow(table)
+        return read_column_by_column([part / f"{name}.arrow" for part in parts])
 
     # the ledger is read (by Arrow) beside the rest
     with beside(lambda: read("ledger")) as ledger:
@@ -147,6 +147,19 @@ def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, 
             **derived_tables(linked, disputed),
             **vocabularies,
         }
+
+
+def read_column_by_column(paths: list[Path]) -> pd.DataFrame:
+    """The batches' Arrow files as one frame (csedata.frames), read a column at a time from
+    the mapped files: Arrow holds one column of the corpus at once, not every batch whole
+    (at a million observations, about 80 MB instead of 0.9 GB beside the frame)."""
+    names = pyarrow.ipc.open_file(pyarrow.memory_map(str(paths[0]))).schema.names
+    columns = {}
+    for name in names:
+        parts = [feather.read_table(path, columns=[name], memory_map=True) for path in paths]
+        columns[name] = frames.from_arrow(pyarrow.concat_tables(parts))[name]
+        del parts
+    return pd.DataFrame(columns)
 
 
 def derived_tables(observations: pd.DataFrame, disputed: set[str]) -> dict[str, pd.DataFrame]:
@@ -235,7 +248,10 @@ def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validatio
     """Assemble the release's tables from the batches and run every check over them."""
     parts = extracted.parts
     tables = timed("assemble", lambda: assemble(root, extracted.sources, parts))
-    return timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+    memory.give_back()  # what assembling freed, before validation and writing need more
+    checked = timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+    memory.give_back()
+    return checked
 
 
 def check_project(root: Path, sources: list[str] | None) -> Report:

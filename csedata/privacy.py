@@ -214,28 +214,56 @@ def text_columns(table: pa.Table) -> list[str]:
 KEYS = ("observation_id", "source_id", "table_id", "category", "char_start")
 
 
-def _row_key(table: pa.Table, row: int) -> str:
-    values = [(k, table[k][row].as_py()) for k in KEYS if k in table.column_names]
-    shown = ", ".join(f"{k} {v}" for k, v in values if v is not None)
-    return f"row {row}" + (f" ({shown})" if shown else "")
+class _Rows:
+    """The key columns of a Parquet file's rows, read only when a hit needs naming one."""
+
+    def __init__(self, file: pq.ParquetFile) -> None:
+        self.file = file
+        self.keys: pa.Table | None = None
+
+    def name(self, row: int) -> str:
+        if self.keys is None:
+            present = [k for k in KEYS if k in self.file.schema_arrow.names]
+            self.keys = self.file.read(columns=present)
+        values = [(k, self.keys[k][row].as_py()) for k in self.keys.column_names]
+        shown = ", ".join(f"{k} {v}" for k, v in values if v is not None)
+        return f"row {row}" + (f" ({shown})" if shown else "")
 
 
-def _parquet_hits(path: Path, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
-    table = pq.read_table(path)
-    schema_text = table.schema.to_string(show_field_metadata=True, show_schema_metadata=True)
-    for line_no, line in enumerate(schema_text.splitlines(), 1):
-        for m in pattern.finditer(line):
-            yield f"schema line {line_no}", m.group()
-    for name in table.column_names:
-        column = table[name]
+def _column_hits(
+    file: pq.ParquetFile, name: str, pattern: re.Pattern[str], rows: _Rows
+) -> Iterator[tuple[str, str]]:
+    """One text column, a row group at a time: memory for a row group's column, not a file."""
+    kind = file.schema_arrow.field(name).type
+    listed = pa.types.is_list(kind) or pa.types.is_large_list(kind)  # hits name an item
+    row = item = 0
+    for group in range(file.num_row_groups):
+        column = file.read_row_group(group, columns=[name]).column(name)
         strings = _strings(column)
-        if strings is None:
-            continue
+        assert strings is not None  # a text column (holds_text)
         hits = pc.match_substring_regex(strings, pattern.pattern).fill_null(False)
         for index in pc.indices_nonzero(hits).to_pylist():
             found = pattern.search(strings[index].as_py())
-            row = _row_key(table, index) if len(strings) == len(column) else f"item {index}"
-            yield f"column {name}, {row}", found.group() if found else "?"
+            at = f"item {item + index}" if listed else rows.name(row + index)
+            yield f"column {name}, {at}", found.group() if found else "?"
+        row, item = row + len(column), item + len(strings)
+
+
+def _parquet_hits(path: Path, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    with pq.ParquetFile(path) as file:
+        yield from _file_hits(file, pattern)
+
+
+def _file_hits(file: pq.ParquetFile, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    schema = file.schema_arrow
+    schema_text = schema.to_string(show_field_metadata=True, show_schema_metadata=True)
+    for line_no, line in enumerate(schema_text.splitlines(), 1):
+        for m in pattern.finditer(line):
+            yield f"schema line {line_no}", m.group()
+    rows = _Rows(file)
+    for field in schema:
+        if holds_text(field.type):
+            yield from _column_hits(file, field.name, pattern, rows)
 
 
 def _json_hits(value: Any, path: str, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:

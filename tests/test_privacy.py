@@ -83,6 +83,26 @@ def test_the_scan_reads_every_text_column(tmp_path: Path, frames: dict[str, pd.D
         assert privacy.text_columns(table) == expected
 
 
+def test_the_scan_names_the_row_in_any_row_group(tmp_path: Path) -> None:
+    """The scan reads a column a row group at a time: a hit in a later group still names
+    its row of the file (and its key), and a hit in a list its item of the whole column."""
+    table = pa.table(
+        {
+            "observation_id": [f"obs-{i}" for i in range(7)],
+            "label": ["offenders"] * 5 + ["offenders (Parsons)", "victims"],
+            "flags": [["a"], [], ["b", "c"], ["d"], ["e"], ["f"], ["Parsons"]],
+        }
+    )
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=2)
+    assert pq.ParquetFile(path).num_row_groups == 4
+    watch = privacy.Watchlist({"Parsons": "listed"})
+    assert privacy.file_hits(path, watch) == [
+        ("column label, row 5 (observation_id obs-5)", "Parsons"),
+        ("column flags, item 6", "Parsons"),
+    ]
+
+
 def _holds_strings(kind: pa.DataType) -> bool:
     """A column of text as the schema writes it: strings, or lists of strings."""
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):

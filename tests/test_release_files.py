@@ -426,7 +426,10 @@ def test_row_changes_match_on_the_key_in_key_order(tmp_path: Path) -> None:
         }
     )
     key, columns = ["source_id", "char_start"], ["source_id", "char_start", "note", "n"]
-    rows = diff._row_changes(old, new, key, columns)
+    pq.write_table(old, tmp_path / "old.parquet", row_group_size=2)  # read a column at a time
+    pq.write_table(new, tmp_path / "new.parquet")
+    files, names = (tmp_path / "old.parquet", tmp_path / "new.parquet"), (columns, columns)
+    rows = diff._row_changes(*files, key, columns, names)
     assert rows["added"] == [{"source_id": "d", "char_start": 0, "note": "new", "n": 0.0}]
     assert rows["removed"] == [{"source_id": "c", "char_start": 5, "note": "gone", "n": 4.0}]
     # missing equals missing (None, NaN); a value set where there was none is a change
