@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -26,7 +25,7 @@ from pydantic import (
 
 from csedata import periods, yamltext
 from csedata.errors import CsedataError
-from schemas.models import one_of
+from schemas.models import Strict, one_of
 from schemas.terms import SLUG, UNITS, YEAR_IN_SLUG
 
 SPEC_DIR = Path("flows") / "specs"
@@ -39,14 +38,10 @@ REF = rf"^({_PART}:)?{_PART}(/{_PART}/[a-z_]+)?$"
 UNIT = Annotated[str, one_of(UNITS)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 MeasureId = Annotated[str, Field(pattern=SLUG)]
 
 
-class Context(_Strict):
+class Context(Strict):
     """What a statistic is about; set per table or figure, defaults per spec."""
 
     # an id in flows/vocabularies/measures.yaml, or one per unit (a table's N and %)
@@ -119,7 +114,7 @@ class FigureSpec(Context):
         return self.category or self.id
 
 
-class Exclusion(_Strict):
+class Exclusion(Strict):
     """Number tokens left out on purpose: every token inside ``within``."""
 
     within: str = Field(min_length=1)
@@ -142,7 +137,7 @@ class Exclusion(_Strict):
 Ref = Annotated[str, Field(pattern=REF)]
 
 
-class _Declared(_Strict):
+class _Declared(Strict):
     """A relation between figures the numbers must bear out (csedata.validation.relations)."""
 
     id: str = Field(pattern=SLUG)
@@ -192,7 +187,7 @@ def _unique_ids(relations: list[Relation]) -> list[Relation]:
     return relations
 
 
-class Inconsistency(_Strict):
+class Inconsistency(Strict):
     """A check the source itself fails, reviewed: reported as a warning, not an error.
 
     ``check`` is a declared relation's id or the name of a table check
@@ -205,7 +200,7 @@ class Inconsistency(_Strict):
     note: str = Field(min_length=1)
 
 
-class Spec(_Strict):
+class Spec(Strict):
     source_id: str = Field(pattern=SLUG)
     defaults: Context = Context()
     tables: list[TableSpec] = Field(default_factory=list)
@@ -224,7 +219,7 @@ class Spec(_Strict):
         )
 
 
-class CrossSource(_Strict):
+class CrossSource(Strict):
     """Relations between figures of different sources (flows/specs/_cross_source.yaml), and
     the disagreements among them a reviewer has traced to the sources (``check``: an id)."""
 
@@ -232,7 +227,7 @@ class CrossSource(_Strict):
     inconsistencies: list[Inconsistency] = Field(default_factory=list)
 
 
-class PatternExclusion(_Strict):
+class PatternExclusion(Strict):
     pattern: str
     reason: str
     note: str
@@ -248,7 +243,7 @@ class PatternExclusion(_Strict):
         return pattern
 
 
-class Patterns(_Strict):
+class Patterns(Strict):
     """Exclusions that hold in every source (years, phone numbers, sections)."""
 
     exclude_patterns: list[PatternExclusion]
@@ -289,7 +284,7 @@ def _describe(exc: ValidationError, data: Any) -> str:
     return f"{field}: {'missing' if err['type'] == 'missing' else err['msg']}"
 
 
-class Declarations(_Strict):
+class Declarations(Strict):
     """What validation needs of a spec: its declared relations and reviewed inconsistencies.
 
     Extraction, which loads every spec whole, keeps these in its batch's cache entry

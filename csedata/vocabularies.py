@@ -14,21 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
 from csedata.errors import CsedataError
 from csedata.spec import Context, Spec, load_model
 from schemas import MEASURES, PLACES, PRODUCERS, frame
-from schemas.models import Registered
+from schemas.models import Registered, Strict
 from schemas.vocabularies import MEASURE_FIELDS, PLACE_FIELDS, PRODUCER_FIELDS
 
 FOLDER = Path("flows") / "vocabularies"
 PRODUCERS_FILE, PLACES_FILE = FOLDER / "producers.yaml", FOLDER / "places.yaml"
 MEASURES_FILE = FOLDER / "measures.yaml"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Producer(Registered):
@@ -62,7 +58,7 @@ def _unique(ids: list[str]) -> None:
         raise ValueError(f"id {twice[0]!r} is given twice")
 
 
-class Producers(_Strict):
+class Producers(Strict):
     producers: list[Producer]
 
     @model_validator(mode="after")
@@ -71,7 +67,7 @@ class Producers(_Strict):
         return self
 
 
-class Measures(_Strict):
+class Measures(Strict):
     measures: list[Measure]
 
     @model_validator(mode="after")
@@ -80,7 +76,7 @@ class Measures(_Strict):
         return self
 
 
-class Places(_Strict):
+class Places(Strict):
     places: list[Place]
 
     @model_validator(mode="after")
@@ -100,7 +96,7 @@ class Places(_Strict):
         return self
 
 
-class Vocabularies(_Strict):
+class Vocabularies(Strict):
     producers: dict[str, Producer]
     places: dict[str, Place]
     measures: dict[str, Measure]

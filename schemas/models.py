@@ -17,10 +17,15 @@ from pydantic_core import PydanticCustomError
 from schemas.field import Field
 
 
-class Registered(BaseModel):
-    """Frozen, strict, and held to ``FIELDS``: the fields of the table it becomes."""
+class Strict(BaseModel):
+    """An input read from a file: frozen, and no key the model does not name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Registered(Strict):
+    """Strict, and held to ``FIELDS``: the fields of the table it becomes."""
+
     FIELDS: ClassVar[Mapping[str, Field]] = {}
 
     @field_validator("*")
