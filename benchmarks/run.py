@@ -102,11 +102,8 @@ def _gib(n: float) -> str:
     return f"{n / GIB:.2f} GiB"
 
 
-def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
-    root = workdir / f"corpus-{size}"
-    started = time.perf_counter()
-    generate(root, size)
-    generated = time.perf_counter() - started
+def _runs(size: int, root: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Every measured run at one size, each in a fresh process, cold where it must be."""
     _clean(root)
     tokenizer = _measure("tokenizer", root, env)
     direct = _measure("direct", root, env)
@@ -119,8 +116,23 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
     if full["status"] != "written" or not said.startswith("up to date"):
         raise SystemExit(f"unexpected outcome at {size} documents: {full} / {said}")
     parquet = _measure("parquet", root, env)
+    return {
+        "size": size,
+        "full": full,
+        "rerun": rerun,
+        "direct": direct,
+        "direct_rerun": direct_rerun,
+        "tokenizer": tokenizer,
+        "parquet": parquet,
+        "bare": bare,
+    }
+
+
+def _rows(runs: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each stage through the Prefect flow beside the same work without Prefect."""
+    size, full, direct = runs["size"], runs["full"], runs["direct"]
     obs = full["observations"]
-    rows = [
+    return [
         ("refresh", "n/a (no URLs)", "n/a (no URLs)"),
         ("registry, batching, no-change check", "(in flow total)", _s(direct["registry"])),
         ("extract", _s(full["extract"]), _s(direct["extract"])),
@@ -137,18 +149,23 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
         ("observations/s (process)", _rate(obs, full["process"]), _rate(obs, direct["process"])),
         ("peak memory", _gib(full["peak_bytes"]), _gib(direct["peak_bytes"])),
         ("CPU time (process)", _s(full["cpu"]), _s(direct["cpu"])),
-        ("no-change rerun (fresh process)", _s(rerun), _s(direct_rerun["process"])),
-        ("bare one-task flow (fresh process)", _s(bare["process"]), ""),
+        ("no-change rerun (fresh process)", _s(runs["rerun"]), _s(runs["direct_rerun"]["process"])),
+        ("bare one-task flow (fresh process)", _s(runs["bare"]["process"]), ""),
         ("extraction CPU per document (one core)", "", _ms(direct["extract_cpu"] / size)),
-        ("  tokenizer floor per document", "", _ms(tokenizer["floor_cpu"] / size)),
-        ("  reading the release's Parquet tables", "", _s(parquet["read"])),
+        ("  tokenizer floor per document", "", _ms(runs["tokenizer"]["floor_cpu"] / size)),
+        ("  reading the release's Parquet tables", "", _s(runs["parquet"]["read"])),
     ]
+
+
+def _show(runs: dict[str, Any], generated: float) -> None:
+    """The table of one size, then what Prefect adds to the same work."""
+    size, full, direct = runs["size"], runs["full"], runs["direct"]
     print(
-        f"\n== {size:,} documents: {obs:,} observations, {full['tasks']} Prefect tasks "
-        f"(corpus generated in {_s(generated)})"
+        f"\n== {size:,} documents: {full['observations']:,} observations, "
+        f"{full['tasks']} Prefect tasks (corpus generated in {_s(generated)})"
     )
     print(f"{'':40} {'Prefect flow':>24}   {'direct, no Prefect':>24}")
-    for label, a, b in rows:
+    for label, a, b in _rows(runs):
         print(f"{label:40} {a:>24}   {b:>24}")
     if size >= LOCAL_CLUSTER_FROM:
         print(
@@ -161,24 +178,24 @@ def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
             f"{'orchestration overhead (flow - direct)':40} "
             f"{_s(overhead):>24}   ({overhead / full['flow']:.0%} of the flow run)"
         )
-    beyond = full["process"] - direct["process"] - bare["process"]
+    beyond = full["process"] - direct["process"] - runs["bare"]["process"]
     print(
         f"{'Prefect beyond its start (end to end)':40} {_s(beyond):>24}   "
         "(flow - direct - bare flow, fresh processes)"
     )
+
+
+def bench_size(size: int, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
+    root = workdir / f"corpus-{size}"
+    started = time.perf_counter()
+    generate(root, size)
+    generated = time.perf_counter() - started
+    runs = _runs(size, root, env)
+    _show(runs, generated)
     latest = (root / "processed" / "LATEST").read_text().strip()
     page = report_page.figures(root / "processed" / latest / "validation")
     report_page.show(f"validation report of release {latest}, {size:,} documents", page)
-    return {
-        "size": size,
-        "full": full,
-        "rerun": rerun,
-        "direct": direct,
-        "page": page,
-        "tokenizer": tokenizer,
-        "parquet": parquet,
-        "bare": bare,
-    }
+    return {**runs, "page": page}
 
 
 def bench_floor(workdir: Path, repeats: int = 3) -> tuple[float, float]:

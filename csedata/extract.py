@@ -180,13 +180,11 @@ def _header_line(b: _Builder, index: int, table: TableSpec, where: str) -> int:
     return index
 
 
-def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
-    entry = f"tables ({table.table_id})"
-    where = f"{b.where}: {entry}"
-    lines = b.lines
-    index = _header_line(b, _title_line(b, table, where), table, where)
+def _body(b: _Builder, index: int, table: TableSpec, where: str) -> tuple[list[Line], list[str]]:
+    """The rows under the header (up to the first line without a tab) and their labels,
+    checked against the rows the spec names, so a renamed row fails before any value."""
     rows: list[Line] = []
-    for line in lines[index + 1 :]:
+    for line in b.lines[index + 1 :]:
         if "\t" not in line.text:
             break
         rows.append(line)
@@ -200,6 +198,14 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
         raise CsedataError(where, f"row {untitled[0]!r} has no title in row_titles")
     if table.total not in labels:
         raise CsedataError(where, f"total row {table.total!r} is not in the table")
+    return rows, labels
+
+
+def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
+    entry = f"tables ({table.table_id})"
+    where = f"{b.where}: {entry}"
+    index = _header_line(b, _title_line(b, table, where), table, where)
+    rows, labels = _body(b, index, table, where)
     context = b.context(table, entry)
     columns = list(table.columns.items())
     multi = table.responses == "multi"
