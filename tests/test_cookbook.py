@@ -17,7 +17,7 @@ from csedata.validation import Validated
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
-PLACEHOLDER = "processed/3.0.0/"
+PLACEHOLDER = "processed/3.0.1/"
 
 
 def _block(library: str) -> str:
