@@ -22,15 +22,16 @@ _CHARTED = [
 
 def share_charts(obs: pd.DataFrame, exclusive: set[str], intervals: pd.DataFrame) -> list[Chart]:
     """Per source table, its shares and, where they exclude one another, their sum and
-    whether it meets 100 within the printed rounding (``intervals``: lo and hi of each
-    value, csedata.validation.arithmetic.bounds).
+    whether it meets 100 within the printed rounding (``intervals``: each row's lo and hi
+    and its table's number ``tab``, csedata.validation.arithmetic.prepare: shares are
+    counted per table on those integers rather than by hashing a million ids again).
 
     A page is for reading: past CHARTS tables or CHART_ROWS rows a table, the
     rest is counted in the chart's note rather than drawn.
     """
     share = (obs["unit"] == "percent") & (obs["category"] != "total")
     # a table of one share compares nothing
-    share &= share.groupby([obs["source_id"], obs["table_id"]]).transform("sum") > 1
+    share &= share.groupby(intervals["tab"]).transform("sum") > 1
     # only the tables drawn: the first CHARTS, found among the first CHARTS sources
     share &= obs["source_id"].isin(obs.loc[share, "source_id"].unique()[:CHARTS])
     shares = obs.loc[share, _CHARTED]

@@ -12,6 +12,7 @@ import pandera.errors as pe
 import pandera.pandas as pa
 
 from csedata.report import LISTED, CheckResult, Failure, Quote
+from csedata.validation import uniqueness
 from csedata.validation.results import quotes, result
 from schemas import schema_for
 from schemas.describe import primary_key
@@ -148,8 +149,7 @@ def schema_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
         schema = schema_for(name)
         cases = pd.DataFrame(columns=["schema_context", "column", "check", "check_number"])
         try:
-            # inplace: no schema here coerces, so pandera's defensive copy would only cost time
-            schema.validate(df, lazy=True, inplace=True)
+            uniqueness.validate(schema, df)
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
         if len(cases):
