@@ -4,9 +4,10 @@ Building Python objects from YAML is most of what loading thousands of specs or
 registry entries costs (PyYAML constructs them in Python even with libyaml); the
 same data as JSON loads in a twentieth of the time. So each parse is kept under
 .cache/yaml/, keyed by the file's sha256: a file is parsed once, however many
-runs and processes read it. A first parse takes libyaml's nodes straight to
-dicts, lists and strings (half of PyYAML's time), leaving any other node to
-PyYAML's own constructor: the same data either way.
+runs and processes read it. A first parse takes libyaml's events straight to
+dicts, lists and strings (a third of PyYAML's time: no node, no resolver walk),
+leaving any other scalar to PyYAML's own constructor and any other document
+(anchors, tags, merge keys) to PyYAML whole: the same data either way.
 
 csedata's files use no anchors or aliases, so an alias that makes one object appear
 twice is refused: a few hundred bytes of nested aliases (an "alias bomb") would
@@ -56,55 +57,90 @@ def _refuse_aliases(data: Any, text: str, where: str) -> None:
         stack.extend(node.values() if isinstance(node, dict) else node)
 
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
-_PLAIN_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}  # labels repeat across specs
-
-
-class _Loader(LOADER):  # type: ignore[valid-type,misc]
-    """PyYAML's safe loader, remembering the tag each plain scalar resolves to (without
-    path resolvers, the tag depends on the scalar's text alone)."""
-
-    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is not yaml.ScalarNode:
-            tag: str = super().resolve(kind, value, implicit)
-            return tag
-        key = (value, implicit)
-        if key not in _PLAIN_TAGS:
-            if len(_PLAIN_TAGS) > 1 << 16:
-                _PLAIN_TAGS.clear()
-            _PLAIN_TAGS[key] = super().resolve(kind, value, implicit)
-        return _PLAIN_TAGS[key]
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS: dict[str, str] = {}  # labels repeat across specs
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Unusual(Exception):
-    """A node the fast path leaves to PyYAML: a merge, an alias, a key that is no string."""
+    """What the fast path leaves to PyYAML: an anchor, an alias, a tag, a key that is no
+    string (a merge key too), more than one document."""
 
 
-def _build(node: yaml.Node, loader: Any, seen: set[int]) -> Any:
-    """The data of a node whose mappings and lists are plain; other scalars by PyYAML."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if id(node) in seen:
-        raise _Unusual  # an alias: PyYAML's path builds the data and the check names it
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        data = {}
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
+def _scalar(loader: Any, event: yaml.ScalarEvent) -> Any:
+    """A scalar's data: its text when it is a string; otherwise PyYAML's constructor.
+
+    Without path resolvers a plain scalar's tag depends on its text alone (remembered);
+    a quoted one, or one tagged ``!``, is a string.
+    """
+    if event.anchor is not None or event.tag not in (None, "!"):
+        raise _Unusual
+    value: str = event.value
+    if not event.implicit[0]:
+        return value
+    tag = _PLAIN_TAGS.get(value)
+    if tag is None:
+        if len(_PLAIN_TAGS) > 1 << 16:
+            _PLAIN_TAGS.clear()
+        tag = _PLAIN_TAGS[value] = loader.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError:
+        raise _Unusual from None  # a merge key ("<<"): PyYAML merges
+
+
+def _build(loader: Any) -> Any:
+    """The document from libyaml's events, straight to dicts, lists and strings (PyYAML
+    would make a node of each, resolve each and construct each through a chain of calls)."""
+    get = loader.get_event
+    get()  # the stream's start
+    if isinstance(get(), yaml.StreamEndEvent):
+        return None  # an empty file
+    stack: list[tuple[Any, Any]] = []
+    container: Any = None  # the open mapping or list, and a mapping's pending key
+    key: Any = None
+    while True:
+        event = get()
+        if isinstance(event, yaml.ScalarEvent):
+            value = _scalar(loader, event)
+        elif isinstance(event, _OPEN):
+            if event.anchor is not None or event.tag not in (None, "!"):
                 raise _Unusual
-            data[key.value] = _build(value, loader, seen)
-        return data
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_build(item, loader, seen) for item in node.value]
-    raise _Unusual
+            stack.append((container, key))
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            key = None
+            continue
+        elif isinstance(event, _CLOSE):
+            value = container
+            container, key = stack.pop()
+        else:
+            raise _Unusual  # an alias
+        if container is None:
+            if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(
+                get(), yaml.StreamEndEvent
+            ):
+                raise _Unusual  # another document: PyYAML's error names it
+            return value
+        if isinstance(container, list):
+            container.append(value)
+        elif key is None:
+            if value.__class__ is not str:
+                raise _Unusual
+            key = value
+        else:
+            container[key] = value
+            key = None
 
 
 def _load(text: str, where: str) -> Any:
     """The document as PyYAML's safe loader gives it (aliases refused)."""
-    loader = _Loader(text)
+    loader = LOADER(text)
     try:
-        node = loader.get_single_node()
-        return None if node is None else _build(node, loader, set())
+        return _build(loader)
     except _Unusual:
         data = yaml.load(text, Loader=LOADER)
     finally:
