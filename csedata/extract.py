@@ -92,47 +92,22 @@ class _Builder:
                 )
         return merged
 
-    def row(
-        self,
-        *,
-        table_id: str,
-        table_title: str | None,
-        key: str,
-        category: str,
-        label: str,
-        title: str,
-        parent: str | None,
-        reading: Reading,
-        context: dict[str, Any],
-        quote: tuple[int, int],
-        value: tuple[int, int],
-        multi_response: bool,
-        entry: str,
-        note: str | None = None,
-        form: str,
+    def shared(
+        self, context: dict[str, Any], *, table_id: str, table_title: str | None, form: str
     ) -> Observation:
-        if reading.unit.startswith("percent") and not context["universe"]:
-            raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
+        """The columns every observation of one table or figure shares, in column order
+        (``measure`` as the context gives it, one per unit maybe); ``row`` fills the rest
+        of a copy, a third of the time a new dict of every column takes."""
         period = periods.parse(context["period"])  # the spec's model has read it once
-        measure = context["measure"]
-        if isinstance(measure, dict):  # one measure per unit
-            if reading.unit not in measure:
-                raise CsedataError(f"{self.where}: {entry}", f"no measure for {reading.unit}")
-            measure = measure[reading.unit]
         return {
-            "observation_id": f"{self.source.source_id}/{table_id}/{key}/{reading.unit}",
+            "observation_id": None,
             "source_id": self.source.source_id,
             "table_id": table_id,
             "table_title": table_title,
             "form": form,
-            "label": label,
-            "title": title,
-            "category": category,
-            "parent_category": parent,
-            "measure": measure,
-            "value": reading.value,
-            "unit": reading.unit,
-            "qualifier": reading.qualifier,
+            **dict.fromkeys(("label", "title", "category", "parent_category")),
+            "measure": context["measure"],
+            **dict.fromkeys(("value", "unit", "qualifier")),
             "universe": context["universe"],
             "period": context["period"],
             "period_kind": period.kind,
@@ -141,16 +116,45 @@ class _Builder:
             "jurisdiction": context["jurisdiction"],
             "producer_id": context["producer"],
             "place_id": context["place"],
-            "multi_response": multi_response,
-            "quote": self.text[quote[0] : quote[1]],
-            "char_start": quote[0],
-            "char_end": quote[1],
-            "value_text": self.text[value[0] : value[1]],
-            "value_start": value[0],
-            "value_end": value[1],
-            "page": self.prepared.page_at(quote[0]),
-            "note": note,
+            **dict.fromkeys(("multi_response", "quote", "char_start", "char_end")),
+            **dict.fromkeys(("value_text", "value_start", "value_end", "page", "note")),
         }
+
+    def row(
+        self,
+        shared: Observation,
+        *,
+        key: str,
+        category: str,
+        label: str,
+        title: str,
+        parent: str | None,
+        reading: Reading,
+        quote: tuple[int, int],
+        value: tuple[int, int],
+        multi_response: bool,
+        entry: str,
+        note: str | None = None,
+    ) -> Observation:
+        unit = reading.unit
+        if unit.startswith("percent") and not shared["universe"]:
+            raise CsedataError(f"{self.where}: {entry}", "a percent needs a universe (its base)")
+        measure = shared["measure"]
+        if isinstance(measure, dict):  # one measure per unit
+            if unit not in measure:
+                raise CsedataError(f"{self.where}: {entry}", f"no measure for {unit}")
+            measure = measure[unit]
+        row = shared.copy()
+        row["observation_id"] = f"{self.source.source_id}/{shared['table_id']}/{key}/{unit}"
+        row["label"], row["title"], row["category"] = label, title, category
+        row["parent_category"], row["measure"] = parent, measure
+        row["value"], row["unit"], row["qualifier"] = reading.value, unit, reading.qualifier
+        row["multi_response"] = multi_response
+        row["quote"], row["char_start"], row["char_end"] = self.text[quote[0] : quote[1]], *quote
+        row["value_text"] = self.text[value[0] : value[1]]
+        row["value_start"], row["value_end"] = value
+        row["page"], row["note"] = self.prepared.page_at(quote[0]), note
+        return row
 
 
 def _title_line(b: _Builder, table: TableSpec, where: str) -> int:
@@ -206,7 +210,9 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
     where = f"{b.where}: {entry}"
     index = _header_line(b, _title_line(b, table, where), table, where)
     rows, labels = _body(b, index, table, where)
-    context = b.context(table, entry)
+    shared = b.shared(
+        b.context(table, entry), table_id=table.table_id, table_title=table.title, form="table"
+    )
     columns = list(table.columns.items())
     multi = table.responses == "multi"
     for line, label in zip(rows, labels, strict=True):
@@ -234,20 +240,17 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
                     f"expected {unit} (columns shifted?) at {place(b.text, start)}",
                 )
             yield b.row(
-                table_id=table.table_id,
-                table_title=table.title,
+                shared,
                 key=category,
                 category=category,
                 label=label,
                 title=table.row_titles[label],
                 parent=parent,
                 reading=reading,
-                context=context,
                 quote=quote,
                 value=(start, start + len(value_text)),
                 multi_response=multi and not is_total,
                 entry=entry,
-                form="table",
             )
 
 
@@ -273,22 +276,20 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
             raise CsedataError(where, "direction is only for a percent_change")
         if fig.direction == "decrease":  # "decreased by 35.8%" is a change of -35.8
             reading = Reading(-reading.value, reading.unit, reading.qualifier)
+    shared = b.shared(b.context(fig, entry), table_id=fig.table_id, table_title=None, form="prose")
     return b.row(
-        table_id=fig.table_id,
-        table_title=None,
+        shared,
         key=fig.id,
         category=fig.category_slug,
         label=fig.label,
         title=fig.title,
         parent=fig.parent,
         reading=reading,
-        context=b.context(fig, entry),
         quote=(start, end),
         value=(at, stop),
         multi_response=fig.multi_response,
         entry=entry,
         note=fig.note,
-        form="prose",
     )
 
 

@@ -136,21 +136,22 @@ def _build(loader: Any) -> Any:
             key = None
 
 
-def _load(text: str, where: str) -> Any:
-    """The document as PyYAML's safe loader gives it (aliases refused)."""
+def _load(text: str, where: str) -> tuple[Any, bool]:
+    """The document as PyYAML's safe loader gives it (aliases refused), and whether the
+    fast path built it (then its keys are strings, and JSON keeps it exactly unless it
+    holds a value JSON refuses: a date, a NaN)."""
     loader = LOADER(text)
     try:
-        return _build(loader)
+        return _build(loader), True
     except _Unusual:
         data = yaml.load(text, Loader=LOADER)
     finally:
         loader.dispose()
     _refuse_aliases(data, text, where)
-    return data
+    return data, False
 
 
-def parse(text: str, where: str) -> Any:
-    """The YAML document in ``text``; a syntax error names ``where`` and its line."""
+def _parse(text: str, where: str) -> tuple[Any, bool]:
     try:
         return _load(text, where)
     except yaml.YAMLError as exc:
@@ -159,6 +160,11 @@ def parse(text: str, where: str) -> Any:
         raise CsedataError(where + place, "not valid YAML") from exc
     except RecursionError as exc:
         raise CsedataError(where, "not valid YAML: nested too deeply") from exc
+
+
+def parse(text: str, where: str) -> Any:
+    """The YAML document in ``text``; a syntax error names ``where`` and its line."""
+    return _parse(text, where)[0]
 
 
 def decode(raw: bytes, where: str) -> str:
@@ -188,17 +194,25 @@ def load(root: Path, path: Path, where: str) -> Any:
         return json.loads(parsed.read_bytes())
     except FileNotFoundError:
         pass
-    data = parse(decode(raw, where), where)
+    data, plain = _parse(decode(raw, where), where)
     try:
-        text = json.dumps(data)
+        text = json.dumps(data, allow_nan=False)
     except (TypeError, ValueError):
-        return data  # a value JSON cannot hold (a date): parsed again next time
-    if json.loads(text) == data:  # only a parse JSON keeps exactly
-        tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")  # parallel workers
+        return data  # a value JSON cannot hold (a date, a NaN): parsed again next time
+    if plain or json.loads(text) == data:  # only a parse JSON keeps exactly
+        _keep(parsed, text)
+    return data
+
+
+def _keep(parsed: Path, text: str) -> None:
+    """Write the parse's cache file whole (one rename), its folder made only when missing."""
+    tmp = parsed.with_name(f".{parsed.name}.{os.getpid()}.tmp")  # parallel workers
+    try:
         try:
+            tmp.write_text(text, encoding="utf-8")
+        except FileNotFoundError:
             parsed.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, parsed)
-        except OSError:  # a cache only saves time: a full disk must not stop the read
-            tmp.unlink(missing_ok=True)
-    return data
+        os.replace(tmp, parsed)
+    except OSError:  # a cache only saves time: a full disk must not stop the read
+        tmp.unlink(missing_ok=True)
