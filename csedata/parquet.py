@@ -6,6 +6,7 @@ rebuild can be compared with a release by checksum alone.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,8 +74,18 @@ def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:
 
 
 def rows_to_arrow(schema: pa.DataFrameSchema, rows: list[dict[str, Any]]) -> pyarrow.Table:
-    """Row dicts as an Arrow table typed by the schema, without a pandas detour."""
-    return pyarrow.Table.from_pylist(rows, schema=arrow_schema(schema))
+    """Row dicts, each holding every column, as an Arrow table typed by the schema.
+
+    A row's values are taken as one tuple and the tuples turned into columns by ``zip``,
+    both in C: ``Table.from_pylist`` looks each value up in Python, and a batch's
+    observations took a third longer that way (the same table).
+    """
+    types = arrow_schema(schema)
+    names = types.names
+    get = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    columns = zip(*map(get, rows), strict=True) if rows else [()] * len(names)
+    arrays = [pyarrow.array(c, type=t) for c, t in zip(columns, types.types, strict=True)]
+    return pyarrow.Table.from_arrays(arrays, schema=types)
 
 
 def _readable(read: Callable[[Path], T], path: Path) -> T:

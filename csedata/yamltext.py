@@ -86,7 +86,7 @@ def _scalar(loader: Any, event: yaml.ScalarEvent) -> Any:
         tag = _PLAIN_TAGS[value] = loader.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR:
         return value
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    node = yaml.ScalarNode(tag, value, style=event.style)  # a constructor error falls back
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
@@ -105,16 +105,24 @@ def _build(loader: Any) -> Any:
     key: Any = None
     while True:
         event = get()
-        if isinstance(event, yaml.ScalarEvent):
-            value = _scalar(loader, event)
-        elif isinstance(event, _OPEN):
+        kind = event.__class__
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            # a string without anchor or tag, quoted or plain (its tag remembered): most
+            if (
+                event.anchor is not None
+                or event.tag is not None
+                or (event.implicit[0] and _PLAIN_TAGS.get(value) != _STR)
+            ):
+                value = _scalar(loader, event)
+        elif kind in _OPEN:
             if event.anchor is not None or event.tag not in (None, "!"):
                 raise _Unusual
             stack.append((container, key))
             container = {} if isinstance(event, yaml.MappingStartEvent) else []
             key = None
             continue
-        elif isinstance(event, _CLOSE):
+        elif kind in _CLOSE:
             value = container
             container, key = stack.pop()
         else:
@@ -125,7 +133,7 @@ def _build(loader: Any) -> Any:
             ):
                 raise _Unusual  # another document: PyYAML's error names it
             return value
-        if isinstance(container, list):
+        if container.__class__ is list:
             container.append(value)
         elif key is None:
             if value.__class__ is not str:
