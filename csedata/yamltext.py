@@ -5,7 +5,7 @@ registry entries costs (PyYAML constructs them in Python even with libyaml); the
 same data as JSON loads in a twentieth of the time. So each parse is kept under
 .cache/yaml/, keyed by the file's sha256: a file is parsed once, however many
 runs and processes read it. A first parse takes libyaml's events straight to
-dicts, lists and strings (a third of PyYAML's time: no node, no resolver walk),
+dicts, lists and strings (under half of PyYAML's time: no node, no second walk),
 leaving any other scalar to PyYAML's own constructor and any other document
 (anchors, tags, merge keys) to PyYAML whole: the same data either way.
 
