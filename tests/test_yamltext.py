@@ -20,7 +20,7 @@ DOCUMENTS = [
     "base: &b {x: 1}\nmore:\n  <<: {y: 2}\n  z: 3\n",
     "<<: {a: 1}\nb: 2\n",
     "- x\n- [1, 'two', {three: 3}]\n- {a: b}\n- - nested\n",
-    "a: |\n  kept\n  lines\nb: >-\n  folded\n  text\nc: \"tab\\there\"\n",
+    'a: |\n  kept\n  lines\nb: >-\n  folded\n  text\nc: "tab\\there"\n',
     "a: b\na: c\n",
     "3\n",
     "'just text'\n",
