@@ -116,7 +116,7 @@ def _direct(root: Path, batch_size: int) -> dict[str, Any]:
 
         outcome = timed("write", lambda: publish.publish(root, validated, lock_sha256, extras))
         uptodate.record(root, inputs, outcome.version)
-        status, rows = outcome.status, len(validated.frames["observations"])
+        status, rows = outcome.status, validated.tables.rows("observations")
     total = sum(times.values())
     return {
         "status": status,

@@ -32,15 +32,31 @@ def _paged(
     )
 
 
-def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
-    """Rows that point at another table point at a row that is there."""
+def _targets(keys: pd.Series, elsewhere: pd.Series | None, table: str) -> pd.Series:
+    if elsewhere is None or table != "statistics":
+        return keys
+    return pd.concat([keys, elsewhere.astype(keys.dtype)], ignore_index=True)
+
+
+Pair = tuple[str, pd.Series, pd.Series, str]  # table, references, targets, in words
+
+
+def _pairs(
+    frames: Mapping[str, pd.DataFrame], owners: set[str], elsewhere: pd.Series | None
+) -> list[Pair]:
+    """What each owner's rows point at, and the rows they may point at."""
     pairs = [
-        (name, frames[name][column], frames[target][key], f"{column} is in {target}")
+        (
+            name,
+            frames[name][column],
+            _targets(frames[target][key], elsewhere, target),
+            f"{column} is in {target}",
+        )
         for name, column, target, key in REFERENCES
-        if name in frames and target in frames
+        if name in frames and target in frames and name in owners
     ]
-    if "measures" in frames:  # an observation's unit is its measure's (each pair once)
-        used = frames["observations"][["measure", "unit"]].drop_duplicates()
+    if "observations" in owners and "measures" in frames:  # a unit is its measure's
+        used = frames["observations"][["measure", "unit"]].drop_duplicates()  # each pair once
         known = frames["measures"]
         pairs.append(
             (
@@ -50,8 +66,20 @@ def reference_results(frames: Mapping[str, pd.DataFrame]) -> list[CheckResult]:
                 "unit is its measure's unit",
             )
         )
-    if "sources" in frames:
+    if "observations" in owners and "sources" in frames:
         pairs.append(_paged(frames["observations"], frames["sources"]))
+    return pairs
+
+
+def reference_results(
+    frames: Mapping[str, pd.DataFrame],
+    owners: set[str] | None = None,
+    elsewhere: pd.Series | None = None,
+) -> list[CheckResult]:
+    """Rows that point at another table point at a row that is there: the rows of the
+    ``owners`` (default: every table); a statistic may also be one of ``elsewhere`` (the
+    statistics of other parts a part may name: csedata.validation.parts)."""
+    pairs = _pairs(frames, set(frames) if owners is None else owners, elsewhere)
     results = []
     for name, refs, targets, description in pairs:
         missing = refs[refs.notna() & ~refs.isin(targets)]  # a null refers to nothing
