@@ -31,7 +31,7 @@ from csedata.validation.charts import CHARTS, share_charts
 from csedata.validation.context import in_context
 from csedata.validation.flags import flag
 from csedata.validation.merge import merged, with_failures
-from csedata.validation.references import reference_results
+from csedata.validation.references import joined, reference_results, uses
 from csedata.validation.relation_results import exclusive_ids, relation_results
 from csedata.validation.reviews import Reviews
 from csedata.validation.schema import schema_results, well_formed
@@ -76,6 +76,7 @@ class Validation:
             k: [] for k in ("schema", "reference", "table", "declared")
         }
         self.charts: list[Chart] = []
+        self.used: list[pd.DataFrame] = []
         self.observations, self.first = 0, True
         self.formed = well_formed({"observations": crossed})
         self.cross: list[CheckResult] = []
@@ -123,7 +124,8 @@ class Validation:
     ) -> list[CheckResult]:
         """The checks that read the columns as the schemas declare them."""
         obs = frames["observations"]
-        found = reference_results(frames, owners, elsewhere)
+        found = reference_results(frames, owners, elsewhere, used=[])
+        self.used = joined(self.used, uses(obs))  # checked once, in report
         declared = [
             (sid, r) for sid in source_ids if sid in self.specs for r in self.specs[sid].checks
         ]
@@ -149,6 +151,7 @@ class Validation:
             results = _unique_across(stored, results)
         if self.formed:
             references = merged(self.sections["reference"])
+            references += reference_results(self.small, set(), used=self.used)
             if stored is not None and elsewhere is not None:
                 references = _statistics_there(stored, elsewhere, references)
             table = sorted(self.sections["table"], key=lambda r: _ORDER[r.name])
