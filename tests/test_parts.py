@@ -86,7 +86,7 @@ def _check(
 def test_an_id_in_two_parts_is_a_repeat(
     frames: dict[str, pd.DataFrame], declarations: dict[str, Declarations]
 ) -> None:
-    parts = _parts(frames, 2)
+    parts = _parts(frames, _across(frames))
     assert _check(frames, parts, declarations).report.summary.errors == 0
     first, second = parts[0][0]["observations"], parts[1][0]["observations"]
     planted = first["observation_id"].iat[0]
@@ -96,3 +96,32 @@ def test_an_id_in_two_parts_is_a_repeat(
     assert unique.errors == 2  # both rows, as pandera counts a repeat within a table
     assert {f.where for f in unique.failures} == {f"row {planted!r}"}
     assert validation.first_error(report) is not None
+
+
+def _across(frames: dict[str, pd.DataFrame]) -> int:
+    """Where to cut the sources so that the first part names a statistic of the second."""
+    obs = frames["observations"]
+    ids = [str(s) for s in frames["sources"]["source_id"]]
+    held = obs["statistic_id"].astype(str).str.split("/").str[0]
+    for cut in range(1, len(ids)):
+        if (obs["source_id"].isin(ids[:cut]) & held.isin(ids[cut:])).any():
+            return cut
+    raise AssertionError("no cross-source statistic in the real corpus")
+
+
+def test_a_statistic_named_from_another_part_must_be_there(
+    frames: dict[str, pd.DataFrame], declarations: dict[str, Declarations]
+) -> None:
+    parts = _parts(frames, _across(frames))
+    assert _check(frames, parts, declarations).report.summary.errors == 0
+    first, second = parts[0][0], parts[1][0]
+    # a statistic the first part's observations name, held by the second part
+    named = set(first["observations"]["statistic_id"]) & set(second["statistics"]["statistic_id"])
+    assert named
+    gone = sorted(named)[0]
+    stats = second["statistics"]
+    second["statistics"] = stats[stats["statistic_id"] != gone].reset_index(drop=True)
+    report = _check(frames, parts, declarations).report
+    (reference,) = [c for c in report.checks if c.id == "reference:observations:statistic_id"]
+    assert reference.errors >= 1
+    assert gone in {f.values["found"] for f in reference.failures}
