@@ -16,6 +16,7 @@ import tempfile
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow
@@ -45,11 +46,33 @@ class Tables:
     def __init__(self, root: Path, order: list[str], small: Mapping[str, pd.DataFrame]) -> None:
         self.order = list(order)
         self.small = dict(small)
-        (root / FOLDER).mkdir(parents=True, exist_ok=True)
-        _clear_stale(root / FOLDER)
-        self.folder = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=root / FOLDER))
         self.count = 0
+        self._home(root / FOLDER)
+
+    def _home(self, home: Path) -> None:
+        """A new folder of the run, removed with the object."""
+        home.mkdir(parents=True, exist_ok=True)
+        _clear_stale(home)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=home))
         weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy for another process (pickled) carries the parts' files: the folder goes
+        with the original."""
+        files = {path.name: path.read_bytes() for path in sorted(self.folder.iterdir())}
+        return {
+            "order": self.order,
+            "small": self.small,
+            "count": self.count,
+            "files": files,
+            "home": self.folder.parent,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.order, self.small, self.count = state["order"], state["small"], state["count"]
+        self._home(state["home"])
+        for name, data in state["files"].items():
+            (self.folder / name).write_bytes(data)
 
     def _path(self, name: str, part: int) -> Path:
         return self.folder / f"{part:05d}-{name}.arrow"
