@@ -264,7 +264,8 @@ T = TypeVar("T")
 
 
 class Timer(Protocol):
-    """How a stage is run: the benchmarks time each; everything else just calls it."""
+    """How a stage is run: the benchmarks time each (a stage timed within another is
+    its own, not the other's); everything else just calls it."""
 
     def __call__(self, stage: str, step: Callable[[], T]) -> T: ...
 
@@ -298,15 +299,18 @@ def part_groups(extracted: Extracted) -> Iterator[tuple[list[str], list[Path]]]:
 def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validation.Checked:
     """Assemble the release's tables a part at a time and run every check over them
     (csedata.validation.check_parts; the statistics linked across parts first:
-    csedata.crosslink). ``validate`` times the parts' assembling too."""
+    csedata.crosslink). Each part's assembling is timed within ``validate``."""
     paths = extracted.parts
     declared = declarations(paths)
     small = timed("assemble", lambda: small_tables(root, extracted.sources))
     pinned = timed("assemble", lambda: linked_across(root, paths, declared, small))
 
+    def assembled(ids: list[str], group: list[Path]) -> dict[str, pd.DataFrame]:
+        return timed("assemble", lambda: assemble_part(ids, group, declared, small, pinned))
+
     def parts() -> Iterator[validation.Part]:
         for ids, group in part_groups(extracted):
-            yield assemble_part(ids, group, declared, small, pinned), ids
+            yield assembled(ids, group), ids
 
     checked = timed(
         "validate",
