@@ -4,15 +4,18 @@ that sources in different parts print) is found from keys."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from csedata import durable, parquet, pipeline, statistics, validation
 from csedata.registry import load_registry
 from csedata.spec import Declarations, SameFigure, load_cross_source
 from csedata.validation.relations import CROSS, weigh_all
+from schemas import schema_for
 from tests.conftest import REPO
 
 
@@ -125,3 +128,29 @@ def test_a_statistic_named_from_another_part_must_be_there(
     (reference,) = [c for c in report.checks if c.id == "reference:observations:statistic_id"]
     assert reference.errors >= 1
     assert gone in {f.values["found"] for f in reference.failures}
+
+
+def test_row_groups_fill_across_parts(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of any size give row groups of ROW_GROUP rows (the last one fewer), the rows
+    of the parts in order; a single part the bytes of a frame written whole."""
+    ledger = frames["ledger"]
+    schema = parquet.to_arrow(ledger, schema_for("ledger")).schema
+    whole = tmp_path / "whole.parquet"
+    parquet.write(ledger, whole, schema_for("ledger"))
+    one = tmp_path / "one.parquet"
+    parquet.write_parts([parquet.to_arrow(ledger, schema_for("ledger"))], one, schema)
+    assert durable.sha256(one) == durable.sha256(whole)
+    monkeypatch.setattr(parquet, "ROW_GROUP", 7)
+    cuts = [0, 3, 15, 16, len(ledger)]
+    parts = [
+        parquet.to_arrow(ledger.iloc[a:b].reset_index(drop=True), schema_for("ledger"))
+        for a, b in itertools.pairwise(cuts)
+    ]
+    many = tmp_path / "many.parquet"
+    parquet.write_parts(parts, many, schema)
+    metadata = pq.ParquetFile(many).metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert sizes[:-1] == [7] * (len(sizes) - 1) and 0 < sizes[-1] <= 7
+    assert parquet.read_frame(many).equals(parquet.read_frame(whole))
