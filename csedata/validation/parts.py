@@ -47,7 +47,7 @@ class Validation:
 
     ``order`` is the tables' order in the release, ``small`` the whole small tables,
     ``crossed`` the observations of the sources _cross_source.yaml names (with their
-    statistic), ``elsewhere`` the statistic ids a part may name from another part.
+    statistic).
     """
 
     def __init__(
@@ -95,7 +95,8 @@ class Validation:
         source_ids: list[str],
         elsewhere: pd.Series | None = None,
     ) -> pd.DataFrame:
-        """Check a part (its SPLIT tables; ``source_ids``: its sources) and return its
+        """Check a part (its SPLIT tables; ``source_ids``: its sources; ``elsewhere``: the
+        statistics its observations may name in another part) and return its
         observations flagged with the warnings that quote them."""
         frames = {n: tables[n] if n in tables else self.small[n] for n in self.order}
         owners = set(frames) if self.first else set(tables)
