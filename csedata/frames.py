@@ -62,3 +62,21 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
             column |= {"numpy_type": "object", "metadata": None}
     metadata[b"pandas"] = json.dumps(recorded).encode()
     return table.replace_schema_metadata(metadata)
+
+
+def one_schema(schemas: list[pa.Schema]) -> pa.Schema:
+    """The schema of parts written as one table: the first's, each column's pandas
+    metadata taken from the first part that holds a value there (``to_arrow`` records a
+    column without one as 'empty', and a list of none as 'list[empty]')."""
+    recorded = [json.loads((s.metadata or {}).get(b"pandas", b"null")) for s in schemas]
+    if not recorded or recorded[0] is None:
+        return schemas[0]
+    merged = recorded[0]
+    for at, column in enumerate(merged["columns"]):
+        held = [
+            r["columns"][at] for r in recorded if "empty" not in r["columns"][at]["pandas_type"]
+        ]
+        merged["columns"][at] = held[0] if held else column
+    metadata = dict(schemas[0].metadata or {})
+    metadata[b"pandas"] = json.dumps(merged).encode()
+    return schemas[0].with_metadata(metadata)

@@ -7,7 +7,7 @@ rebuild can be compared with a release by checksum alone.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,6 +66,31 @@ def write(df: pd.DataFrame, path: Path, schema: pa.DataFrameSchema | None = None
     # so it comes only with a release whose contents change anyway.
     pq.write_table(to_arrow(df, schema), path, compression="zstd", compression_level=3)
     memory.give_back()  # the frame's Arrow copy, as large as the frame
+
+
+# rows per row group of a table written in parts: a row group never holds the corpus
+ROW_GROUP = 131_072
+
+
+def write_parts(parts: Iterable[pyarrow.Table], path: Path, schema: pyarrow.Schema) -> None:
+    """Parts of one table (each typed as ``to_arrow`` types it) as one Parquet file, with
+    ``schema`` (csedata.frames.one_schema), row groups filled to ROW_GROUP rows across
+    parts. One part of fewer rows gives the bytes ``write`` gives its frame."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    held: list[pyarrow.Table] = []
+    rows, written = 0, False
+    with pq.ParquetWriter(path, schema, compression="zstd", compression_level=3) as writer:
+        for part in parts:
+            held.append(part.replace_schema_metadata(schema.metadata))
+            rows += part.num_rows
+            while rows >= ROW_GROUP:
+                table = pyarrow.concat_tables(held)
+                writer.write_table(table.slice(0, ROW_GROUP), row_group_size=ROW_GROUP)
+                held, rows, written = [table.slice(ROW_GROUP)], rows - ROW_GROUP, True
+        if rows or not written:
+            table = pyarrow.concat_tables(held) if held else schema.empty_table()
+            writer.write_table(table, row_group_size=ROW_GROUP)
+    memory.give_back()
 
 
 def arrow_schema(schema: pa.DataFrameSchema) -> pyarrow.Schema:

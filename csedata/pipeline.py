@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -28,15 +28,16 @@ from pydantic import TypeAdapter
 
 from csedata import frames, memory, parquet, privacy, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
+from csedata.crosslink import Pinned, linked_across
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.prepare.dispatch import prepare
 from csedata.registry import Source, load_registry, select
 from csedata.report import Report
-from csedata.spec import Declarations, SameFigure, load_cross_source, load_patterns, load_spec
+from csedata.spec import Declarations, SameFigure, load_patterns, load_spec
 from csedata.threads import beside, collector_paused
 from csedata.validation import flags
-from csedata.validation.relations import CROSS, weigh_all
+from csedata.validation.relations import weigh_all
 from csedata.vocabularies import load_vocabularies
 from schemas import LEDGER, SOURCES, TABLES, frame
 from schemas.observations import EXTRACTED
@@ -120,32 +121,60 @@ def watchlist(root: Path, parts: list[Path]) -> privacy.Watchlist:
     return privacy.watchlist(root, found)
 
 
+def small_tables(root: Path, sources: list[Source]) -> dict[str, pd.DataFrame]:
+    """The release's tables that do not grow with the corpus: sources and vocabularies."""
+    found = frame(SOURCES, [s.model_dump(mode="json") for s in sources])
+    return {"sources": found, **load_vocabularies(root).frames()}
+
+
+def order(small: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The release's tables in their order."""
+    vocabularies = [name for name in small if name != "sources"]
+    return ["observations", "sources", "ledger", "tables", "statistics", *vocabularies]
+
+
 def assemble(root: Path, sources: list[Source], parts: list[Path]) -> dict[str, pd.DataFrame]:
-    """The release's tables from the extracted batches, in source order, the sources'
-    own tables built from them, and the vocabularies (validated with the rest before
-    anything is written)."""
+    """The release's tables from the extracted batches as whole frames, in the release's
+    order (one part: for tests and small corpora; a release is checked a part at a time)."""
+    small = small_tables(root, sources)
+    declared = declarations(parts)
+    pinned = linked_across(root, parts, declared, small)
+    tables = assemble_part([s.source_id for s in sources], parts, declared, small, pinned)
+    return {name: tables[name] if name in tables else small[name] for name in order(small)}
+
+
+def assemble_part(
+    ids: list[str],
+    parts: list[Path],
+    declared: Mapping[str, Declarations],
+    small: Mapping[str, pd.DataFrame],
+    pinned: Pinned,
+) -> dict[str, pd.DataFrame]:
+    """A part's tables from its batches (``ids``: its sources, in order): observations
+    linked to their statistic (across parts where a cross-source declaration says:
+    ``pinned``), ledger, the sources' own tables and the statistics."""
 
     def read(name: str) -> pd.DataFrame:
         return read_column_by_column([part / f"{name}.arrow" for part in parts])
 
     # the ledger is read (by Arrow) beside the rest
     with beside(lambda: read("ledger")) as ledger:
-        vocabularies = load_vocabularies(root).frames()
-        found = frame(SOURCES, [s.model_dump(mode="json") for s in sources])
-        same = [(sid, r) for sid, d in declarations(parts).items() for r in d.checks]
-        same += [(CROSS, r) for r in load_cross_source(root).checks]
-        same = [(scope, r) for scope, r in same if isinstance(r, SameFigure)]
         observations = read("observations")
         # a page that may be missing: Arrow's nullable int64 comes to pandas as float
         observations["page"] = observations["page"].astype("Int64")
-        outcomes = weigh_all(observations, same, [s.source_id for s in sources])
-        linked, disputed = statistics.link(observations, found, vocabularies["producers"], outcomes)
+        local = [sid for sid in ids if sid in declared and sid not in pinned.named]
+        same = [(sid, r) for sid in local for r in declared[sid].checks]
+        same = [(scope, r) for scope, r in same if isinstance(r, SameFigure)]
+        outcomes = weigh_all(observations, same, ids)
+        linked, disputed = statistics.link(
+            observations, small["sources"], small["producers"], outcomes
+        )
+        linked = pinned.apply(linked, ids)
         return {
             "observations": linked.assign(flags=flags.empty(len(linked))),  # validation sets
-            "sources": found,
             "ledger": ledger.result(),
-            **derived_tables(linked, disputed),
-            **vocabularies,
+            "tables": source_tables(linked),
+            "statistics": statistics.table(linked, disputed | pinned.disputed, pinned.counts),
         }
 
 
@@ -235,7 +264,8 @@ T = TypeVar("T")
 
 
 class Timer(Protocol):
-    """How a stage is run: the benchmarks time each; everything else just calls it."""
+    """How a stage is run: the benchmarks time each (a stage timed within another is
+    its own, not the other's); everything else just calls it."""
 
     def __call__(self, stage: str, step: Callable[[], T]) -> T: ...
 
@@ -244,12 +274,50 @@ def untimed(stage: str, step: Callable[[], T]) -> T:
     return step()
 
 
+# observations a part holds at least (batches are added until it does): a part is
+# assembled and checked whole, so memory follows it rather than the corpus
+PART_ROWS = 65_536
+
+
+def part_groups(extracted: Extracted) -> Iterator[tuple[list[str], list[Path]]]:
+    """Consecutive batches as parts: each part's source ids and batches."""
+    ids: list[str] = []
+    paths: list[Path] = []
+    rows, at = 0, 0
+    for batch in extracted.batches:
+        ids += [s.source_id for s in extracted.sources[at : at + batch.sources]]
+        paths.append(batch.path)
+        at += batch.sources
+        rows += pyarrow.ipc.open_file(batch.path / "observations.arrow").count_rows()
+        if rows >= PART_ROWS:
+            yield ids, paths
+            ids, paths, rows = [], [], 0
+    if paths:
+        yield ids, paths
+
+
 def check(root: Path, extracted: Extracted, timed: Timer = untimed) -> validation.Checked:
-    """Assemble the release's tables from the batches and run every check over them."""
-    parts = extracted.parts
-    tables = timed("assemble", lambda: assemble(root, extracted.sources, parts))
-    memory.give_back()  # what assembling freed, before validation and writing need more
-    checked = timed("validate", lambda: validation.check(root, tables, declarations(parts)))
+    """Assemble the release's tables a part at a time and run every check over them
+    (csedata.validation.check_parts; the statistics linked across parts first:
+    csedata.crosslink). Each part's assembling is timed within ``validate``."""
+    paths = extracted.parts
+    declared = declarations(paths)
+    small = timed("assemble", lambda: small_tables(root, extracted.sources))
+    pinned = timed("assemble", lambda: linked_across(root, paths, declared, small))
+
+    def assembled(ids: list[str], group: list[Path]) -> dict[str, pd.DataFrame]:
+        return timed("assemble", lambda: assemble_part(ids, group, declared, small, pinned))
+
+    def parts() -> Iterator[validation.Part]:
+        for ids, group in part_groups(extracted):
+            yield assembled(ids, group), ids
+
+    checked = timed(
+        "validate",
+        lambda: validation.check_parts(
+            root, order(small), small, declared, pinned.observations, parts(), pinned.primaries()
+        ),
+    )
     memory.give_back()
     return checked
 

@@ -19,7 +19,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,8 +35,8 @@ from csedata.errors import CsedataError, writing
 from csedata.prepare import dispatch
 from csedata.spec import SPEC_DIR
 from csedata.store import LATEST, MANIFEST, PROCESSED, latest_version, read_manifest
-from csedata.validation import Validated
-from schemas import SCHEMA_VERSION, schema_for
+from csedata.validation import Tables, Validated
+from schemas import SCHEMA_VERSION
 from schemas.describe import data_dictionary
 
 LIBRARIES = ("pandas", "pyarrow", "pandera", "prefect")
@@ -76,13 +76,13 @@ def release_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_tables(release: Path, frames: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
-    """Every table as deterministic Parquet; returns table name -> file. One at a time (each
-    Arrow copy given back before the next, csedata.parquet.write): two at once held two
-    copies, 0.25 GB more at a million observations."""
-    paths = {name: release / f"{name}.parquet" for name in frames}
-    for name, df in frames.items():
-        parquet.write(df, paths[name], schema_for(name))
+def _write_tables(release: Path, tables: Tables) -> dict[str, Path]:
+    """Every table as deterministic Parquet, streamed a part at a time from validation's
+    files (csedata.parquet.write_parts); returns table name -> file. One table at a time:
+    two at once held two copies."""
+    paths = {name: release / f"{name}.parquet" for name in tables.order}
+    for name in tables.order:
+        parquet.write_parts(tables.parts(name), paths[name], tables.schema(name))
     return paths
 
 
@@ -144,7 +144,7 @@ class Build:
     """What a release is made of besides its tables."""
 
     root: Path
-    frames: Mapping[str, pd.DataFrame]
+    sources: pd.DataFrame
     lock_sha256: str | None
     extras: Extras
 
@@ -160,7 +160,7 @@ def _write_release(
 ) -> None:
     """Everything beside the tables: diff, changelog, dictionary, datapackage, extras, manifest."""
     processed = build.root / PROCESSED
-    sources = build.frames["sources"]
+    sources = build.sources
     report = diff.report(previous, version, changes)
     rows = {name: pq.read_metadata(path).num_rows for name, path in tables.items()}
     package = datapackage.descriptor(release, tables, version, created, sources)
@@ -262,16 +262,16 @@ def publish(
     words of the sources' case stories).
     """
     _require_validated(validated)
-    frames = validated.frames
     watch = watch if watch is not None else privacy.watchlist(root, {})
-    build = Build(root, frames, lock_sha256, extras or {})
+    sources = validated.tables.frame("sources")
+    build = Build(root, sources, lock_sha256, extras or {})
     processed = root / PROCESSED
     with writing(str(PROCESSED)), release_lock(root):  # disk full: one line, nothing published
         _clear_leftovers(processed)
         previous = latest_version(root)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=processed))
         try:
-            tables = _write_tables(staging, frames)
+            tables = _write_tables(staging, validated.tables)
             changes = diff.compare(_previous_tables(processed, previous), tables)
             level = diff.change_level(changes)
             if previous is not None and level is None:
@@ -334,7 +334,7 @@ def rebuild(
     """Write the latest release again into the empty folder ``into`` and compare every
     file with the published one."""
     _require_validated(validated)
-    frames = validated.frames
+    sources = validated.tables.frame("sources")
     version = latest_version(root)
     if version is None:
         raise CsedataError(str(PROCESSED / LATEST), "no release to rebuild")
@@ -343,8 +343,8 @@ def rebuild(
     if into.exists() and any(into.iterdir()):
         raise CsedataError(str(into), "not empty; rebuild needs an empty folder")
     into.mkdir(parents=True, exist_ok=True)
-    build = Build(root, frames, lock_sha256, extras or {})
-    tables = _write_tables(into, frames)
+    build = Build(root, sources, lock_sha256, extras or {})
+    tables = _write_tables(into, validated.tables)
     previous = manifest["previous"]
     changes = diff.compare(_previous_tables(root / PROCESSED, previous), tables)
     _write_release(build, into, tables, changes, version, previous, manifest["created"])
@@ -363,7 +363,7 @@ def rebuild(
         f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
         for rel in differing
     ]
-    moved = _newer_snapshots(frames["sources"], manifest)
+    moved = _newer_snapshots(sources, manifest)
     return Rebuilt(version, into, moved + differences, notes)
 
 

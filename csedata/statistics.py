@@ -80,23 +80,31 @@ def link(
     return out, disputed
 
 
-def table(obs: pd.DataFrame, disputed: set[str]) -> pd.DataFrame:
-    """statistics.parquet from observations that carry their statistic (``link``).
+def counts(obs: pd.DataFrame) -> pd.DataFrame:
+    """``n_observations`` and ``n_sources`` of the statistics that a second observation
+    names, by statistic_id (most facts are printed once: a million observations are not
+    grouped to find ones)."""
+    again = obs.loc[~obs["is_primary"].to_numpy(dtype=bool), "statistic_id"].unique()
+    printed = obs[obs["statistic_id"].isin(again)]
+    return printed.groupby("statistic_id").agg(
+        n_observations=("observation_id", "size"), n_sources=("source_id", "nunique")
+    )
 
-    Most facts are printed once: only the statistics that a second observation names
-    are counted (a million observations are not grouped to find ones)."""
+
+def table(obs: pd.DataFrame, disputed: set[str], known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """statistics.parquet from observations that carry their statistic (``link``); the
+    ``known`` counts (``counts`` of the statistics linked across parts) replace those these
+    rows alone give."""
     primary = obs["is_primary"].to_numpy(dtype=bool)
     rows = obs.loc[primary, ["statistic_id", *SHARED]].reset_index(drop=True)
     rows["n_observations"], rows["n_sources"] = 1, 1
-    again = obs.loc[~primary, "statistic_id"].unique()
     ids = rows["statistic_id"]
-    if len(again):
-        printed = obs[obs["statistic_id"].isin(again)]
-        counts = printed.groupby("statistic_id").agg(
-            n_observations=("observation_id", "size"), n_sources=("source_id", "nunique")
-        )
-        hit = ids.isin(counts.index).to_numpy()
+    found = counts(obs)
+    if known is not None and len(known):
+        found = pd.concat([found[~found.index.isin(known.index)], known])
+    if len(found):
+        hit = ids.isin(found.index).to_numpy()
         for column in ("n_observations", "n_sources"):
-            rows.loc[hit, column] = ids[hit].map(counts[column]).to_numpy()
+            rows.loc[hit, column] = ids[hit].map(found[column]).to_numpy()
     rows["agree"] = ~ids.isin(list(disputed))
     return rows[list(STATISTICS.columns)]

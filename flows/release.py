@@ -5,7 +5,7 @@ the logic is tested without Prefect and the flow end to end with it. Extraction
 batches are submitted to the flow's task runner (one at a time in the flow's
 process, or on a Dask cluster for a large run or with ``csedata release --dask``:
 see csedata.scaleout); validation and publishing run in the flow's own process,
-which holds the assembled tables.
+which assembles, checks and writes the tables a part at a time.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def _on_task_runner(root: Path, groups: list[list[Source]]) -> list[Batch]:
     return [future.result() for future in futures]  # re-raises a batch's error
 
 
-# The tables stay in this process's memory, handed from task to task: never persisted.
+# The tables stay in this process (small ones in memory, the rest in validation's files
+# a part at a time: csedata.validation.stored), handed from task to task: never persisted.
 @task(name="validate", cache_policy=NO_CACHE, persist_result=False)
 def validate_release(root: str, extracted: Extracted) -> Validated:
     """Run every check, keep the report (.cache/validation/runs/) and publish it as
@@ -138,7 +139,7 @@ def release_flow(
         release=release,
         extracted=extracted.count(cached=False),
         cached=extracted.count(cached=True),
-        observations=len(validated.frames["observations"]),
+        observations=validated.tables.rows("observations"),
         previous_observations=summary.observation_rows(Path(root), previous),
         unreviewed=validated.report.summary.unreviewed,
         refresh=refreshed,

@@ -15,7 +15,7 @@ def test_every_warned_observation_is_flagged(
     frames: dict[str, pd.DataFrame], validate: Callable[[dict[str, pd.DataFrame]], Validated]
 ) -> None:
     validated = validate(frames)
-    obs = validated.frames["observations"]
+    obs = validated.tables.frame("observations")
     flagged = obs[obs["flags"].map(len) > 0]
     quoted = {
         q.observation_id
@@ -24,7 +24,7 @@ def test_every_warned_observation_is_flagged(
     }
     assert set(flagged["observation_id"]) == quoted
     assert len(quoted) >= validated.report.summary.warnings > 0
-    flags = dict(zip(obs["observation_id"], obs["flags"], strict=True))
+    flags = dict(zip(obs["observation_id"], obs["flags"].map(tuple), strict=True))
     assert flags[OTHER] == (
         "table:percent-matches-count:ussc-2021-production:method-of-production/other",
     )

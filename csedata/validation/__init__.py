@@ -4,15 +4,22 @@
 reviewers traced to a source (reviews). It reads tables, never raw files: nothing
 here extracts (csedata.pipeline does)."""
 
-from csedata.validation.run import TITLE, build_report, failures, first_error, require_valid
-from csedata.validation.validated import Checked, Validated, check
+from csedata.validation.parts import TITLE
+from csedata.validation.run import build_report, crossed, failures, first_error, require_valid
+from csedata.validation.stored import SPLIT, Tables
+from csedata.validation.validated import Checked, Part, Validated, check, check_parts
 
 __all__ = [
+    "SPLIT",
     "TITLE",
     "Checked",
+    "Part",
+    "Tables",
     "Validated",
     "build_report",
     "check",
+    "check_parts",
+    "crossed",
     "failures",
     "first_error",
     "require_valid",

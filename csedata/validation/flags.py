@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from csedata.report import Report
+from csedata.report import CheckResult
 
 
 def empty(rows: int) -> np.ndarray:
@@ -22,10 +22,11 @@ def empty(rows: int) -> np.ndarray:
     return column
 
 
-def warnings(report: Report) -> dict[str, tuple[str, ...]]:
-    """Observation id -> the ids of the warnings that quote it, sorted."""
+def warnings(checks: list[CheckResult]) -> dict[str, tuple[str, ...]]:
+    """Observation id -> the ids of the warnings of ``checks`` that quote it, sorted."""
     found: dict[str, set[str]] = {}
-    for check, failure in report.failures("warning"):
+    listed = [(c, f) for c in checks for f in c.failures if f.severity == "warning"]
+    for check, failure in listed:
         warning = check.id + (
             f":{failure.table_id}/{failure.category}" if check.id.startswith("table:") else ""
         )
@@ -35,10 +36,11 @@ def warnings(report: Report) -> dict[str, tuple[str, ...]]:
     return {obs: tuple(sorted(ids)) for obs, ids in found.items()}
 
 
-def flag(obs: pd.DataFrame, report: Report) -> pd.DataFrame:
-    """The observations with ``flags`` set from the report's warnings."""
+def flag(obs: pd.DataFrame, checks: list[CheckResult]) -> pd.DataFrame:
+    """The observations with ``flags`` set from the warnings of ``checks`` (the report's,
+    or those of the checks that quote a part's observations)."""
     column = empty(len(obs))
-    by_id = warnings(report)
+    by_id = warnings(checks)
     if by_id:
         ids = obs["observation_id"]
         for at in np.flatnonzero(ids.isin(list(by_id)).to_numpy()):

@@ -245,3 +245,9 @@ def weigh_all(
         return []
     figures = _Figures(obs, set(selected), bounds(obs) if intervals is None else intervals)
     return [weigh(relation, scope, figures) for scope, relation in relations]
+
+
+def sources_named(declared: list[Relation]) -> set[str]:
+    """The sources cross-source declarations name (``source-id:figure``): the only rows
+    they are weighed on."""
+    return {ref.split(":", 1)[0] for r in declared for ref in _refs(r) if ":" in ref}
