@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from benchmarks.processes import Sampler, sampled
+
 BATCH_SIZE_ENV = "CSEDATA_BENCH_BATCH_SIZE"
 T = TypeVar("T")
 
@@ -61,6 +63,24 @@ def _stages_from_api() -> dict[str, Any]:
         start = min(r.start_time for r in runs if r.start_time)
         end = max(r.end_time for r in runs if r.end_time)
         out[stage] = (end - start).total_seconds()
+    flow_start = flow_run.start_time.timestamp()
+    out["flow_start"] = flow_start
+    out["extract_spans"] = sorted(
+        [r.start_time.timestamp() - flow_start, r.end_time.timestamp() - flow_start]
+        for r in stages.get("extract", [])
+        if r.start_time and r.end_time
+    )
+    return out
+
+
+def _cpu_by_process(sampler: Sampler, stages: dict[str, Any]) -> dict[str, Any]:
+    """Which processes used the CPU: before the flow run began (the API's and the Dask
+    workers' start) and while it extracted (from its first task's start to its last's end)."""
+    flow_start, spans = stages["flow_start"], stages["extract_spans"]
+    out: dict[str, Any] = {"workers": sampler.workers(), "cpu_start": sampler.at(flow_start)}
+    if spans:
+        start, end = spans[0][0] + flow_start, max(e for _, e in spans) + flow_start
+        out["cpu_extract"] = sampler.between(start, end)
     return out
 
 
@@ -69,14 +89,17 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
 
     _quiet_prefect(False)
     started = time.perf_counter()
-    outcome = run_release(root, None, batch_size=batch_size)
+    with sampled() as sampler:
+        outcome = run_release(root, None, batch_size=batch_size)
     called = time.perf_counter() - started
+    stages = _stages_from_api()
     return {
         "status": outcome.release.status,
         "observations": outcome.observations,
         "extracted": outcome.extracted,
         "call": called,
-        **_stages_from_api(),
+        **stages,
+        **_cpu_by_process(sampler, stages),
     }
 
 
