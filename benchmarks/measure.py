@@ -2,9 +2,9 @@
 
 Modes: ``prefect`` runs the release flow as ``csedata release`` does, reads
 each task's start and end back from Prefect's API and samples the CPU of its
-processes (the flow's, the API's, each Dask worker's: benchmarks.processes); ``direct`` calls the same
-plain functions in the same order without Prefect (the orchestration floor's
-complement); ``bare`` runs a one-task Prefect flow and nothing else (the
+processes (the flow's, the API's, each Dask worker's: benchmarks.processes);
+``direct`` calls the same plain functions in the same order without Prefect
+(the orchestration floor's complement); ``bare`` runs a one-task Prefect flow and nothing else (the
 orchestration floor); ``tokenizer`` reads, hashes and decodes every raw file and
 finds its number tokens with the ledger's one regex, nothing else (extraction's
 floor); ``parquet`` reads the tables of the latest release from their Parquet
