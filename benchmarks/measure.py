@@ -1,9 +1,10 @@
 """One measured run, in a process of its own: ``python -m benchmarks.measure MODE ROOT``.
 
-Modes: ``prefect`` runs the release flow as ``csedata release`` does and reads
-each task's start and end back from Prefect's API; ``direct`` calls the same
-plain functions in the same order without Prefect (the orchestration floor's
-complement); ``bare`` runs a one-task Prefect flow and nothing else (the
+Modes: ``prefect`` runs the release flow as ``csedata release`` does, reads
+each task's start and end back from Prefect's API and samples the CPU of its
+processes (the flow's, the API's, each Dask worker's: benchmarks.processes);
+``direct`` calls the same plain functions in the same order without Prefect
+(the orchestration floor's complement); ``bare`` runs a one-task Prefect flow and nothing else (the
 orchestration floor); ``tokenizer`` reads, hashes and decodes every raw file and
 finds its number tokens with the ledger's one regex, nothing else (extraction's
 floor); ``parquet`` reads the tables of the latest release from their Parquet
@@ -21,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from benchmarks.processes import Sampler, sampled
 
 BATCH_SIZE_ENV = "CSEDATA_BENCH_BATCH_SIZE"
 T = TypeVar("T")
@@ -61,6 +64,24 @@ def _stages_from_api() -> dict[str, Any]:
         start = min(r.start_time for r in runs if r.start_time)
         end = max(r.end_time for r in runs if r.end_time)
         out[stage] = (end - start).total_seconds()
+    flow_start = flow_run.start_time.timestamp()
+    out["flow_start"] = flow_start
+    out["extract_spans"] = sorted(
+        [r.start_time.timestamp() - flow_start, r.end_time.timestamp() - flow_start]
+        for r in stages.get("extract", [])
+        if r.start_time and r.end_time
+    )
+    return out
+
+
+def _cpu_by_process(sampler: Sampler, stages: dict[str, Any]) -> dict[str, Any]:
+    """Which processes used the CPU: before the flow run began (the API's and the Dask
+    workers' start) and while it extracted (from its first task's start to its last's end)."""
+    flow_start, spans = stages["flow_start"], stages["extract_spans"]
+    out: dict[str, Any] = {"workers": sampler.workers(), "cpu_start": sampler.at(flow_start)}
+    if spans:
+        start, end = spans[0][0] + flow_start, max(e for _, e in spans) + flow_start
+        out["cpu_extract"] = sampler.between(start, end)
     return out
 
 
@@ -69,14 +90,17 @@ def _prefect(root: Path, batch_size: int) -> dict[str, Any]:
 
     _quiet_prefect(False)
     started = time.perf_counter()
-    outcome = run_release(root, None, batch_size=batch_size)
+    with sampled() as sampler:
+        outcome = run_release(root, None, batch_size=batch_size)
     called = time.perf_counter() - started
+    stages = _stages_from_api()
     return {
         "status": outcome.release.status,
         "observations": outcome.observations,
         "extracted": outcome.extracted,
         "call": called,
-        **_stages_from_api(),
+        **stages,
+        **_cpu_by_process(sampler, stages),
     }
 
 

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import huge, report_page
+from benchmarks import dask_time, huge, report_page
 from benchmarks.corpus import REPO, generate
 from benchmarks.measure import BATCH_SIZE_ENV
 from csedata.batches import BATCH_SIZE
@@ -173,6 +173,8 @@ def _show(runs: dict[str, Any], generated: float) -> None:
             f"{'orchestration overhead (flow - direct)':40} {'n/a':>24}   (the flow extracted on "
             "a local Dask cluster, a worker process per core; direct runs on one core)"
         )
+        print("where the flow's extraction on Dask spent its time:")
+        print("\n".join(dask_time.lines(full, direct)))
     else:
         overhead = full["flow"] - direct["total"]
         print(
@@ -362,6 +364,9 @@ def main() -> None:
     print("\n== targets")
     for label, measured, target, ok in lines:
         print(f"{label:84} {measured:>10}  {target:>10}  {_verdict(ok)}")
+        if label.startswith("extraction, Dask workers"):  # and where the rest went
+            largest = results[max(results)]
+            print("\n".join(dask_time.lines(largest["full"], largest["direct"])))
     print(f"load average at end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

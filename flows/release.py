@@ -1,11 +1,11 @@
-"""The release flow: [refresh] -> registry -> extract (a task per batch) -> validate -> publish.
+"""The release flow: [refresh] -> registry -> extract (a task per worker) -> validate -> publish.
 
 The flow is thin: every task calls a plain function of the csedata package, so
 the logic is tested without Prefect and the flow end to end with it. Extraction
-batches are submitted to the flow's task runner (one at a time in the flow's
-process, or on a Dask cluster for a large run or with ``csedata release --dask``:
-see csedata.scaleout); validation and publishing run in the flow's own process,
-which assembles, checks and writes the tables a part at a time.
+batches are dealt into a task per slot of the flow's task runner (one task in the
+flow's process, or one per Dask worker thread for a large run or with ``csedata
+release --dask``: see csedata.scaleout); validation and publishing run in the flow's
+own process, which assembles, checks and writes the tables a part at a time.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
+from pydantic import TypeAdapter
 
-from csedata import pipeline, publish, summary, uptodate
+from csedata import pipeline, publish, scaleout, summary, uptodate
 from csedata.batches import BATCH_SIZE
 from csedata.errors import CsedataError
 from csedata.pipeline import Batch, Extracted
@@ -49,19 +50,31 @@ def refresh_step(root: str, source_ids: list[str]) -> list[Result]:
     return results
 
 
+_GROUPS = TypeAdapter(list[list[Source]])
+
+
 # csedata caches extraction on content itself; Prefect's input hashing would only cost time.
-@task(name="extract-batch", task_run_name="extract-{label}", cache_policy=NO_CACHE)
-def extract_batch(root: str, sources: list[Source], label: str) -> Batch:
-    return pipeline.extract_batch(Path(root), sources)
+@task(name="extract-batches", task_run_name="extract-{label}", cache_policy=NO_CACHE)
+def extract_share(root: str, groups: bytes, label: str) -> list[Batch]:
+    """A worker's share of the batches, each still its own cache entry. The batches come
+    as JSON: Prefect (looking for futures in a task's arguments) and Dask (hashing them)
+    would walk every Source, seconds of the flow's process at 10,000 sources."""
+    return pipeline.extract_here(Path(root), _GROUPS.validate_json(groups))
 
 
 def _on_task_runner(root: Path, groups: list[list[Source]]) -> list[Batch]:
-    """The batches as tasks on the flow's task runner, all submitted before any is awaited."""
-    futures = [
-        extract_batch.submit(str(root), group, f"{group[0].source_id}+{len(group) - 1}")
-        for group in groups
-    ]
-    return [future.result() for future in futures]  # re-raises a batch's error
+    """The batches in one task per slot of the flow's task runner (a Dask worker's thread),
+    all submitted before any is awaited; the results in the batches' order."""
+    shares = scaleout.shares([len(group) for group in groups], scaleout.slots())
+    futures = []
+    for share in shares:
+        mine = [groups[i] for i in share]
+        label = f"{mine[0][0].source_id}+{sum(map(len, mine)) - 1}"
+        futures.append(extract_share.submit(str(root), _GROUPS.dump_json(mine), label))
+    done: dict[int, Batch] = {}
+    for share, future in zip(shares, futures, strict=True):
+        done.update(zip(share, future.result(), strict=True))  # re-raises a batch's error
+    return [done[i] for i in range(len(groups))]
 
 
 # The tables stay in this process (small ones in memory, the rest in validation's files

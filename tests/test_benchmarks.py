@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks import browser
+from benchmarks import browser, dask_time
 from benchmarks.corpus import generate
 from csedata import pipeline, validation
 from csedata.batches import batches
@@ -57,3 +57,22 @@ def test_benchmark_runs_at_size_ten(tmp_path: Path) -> None:
     for figure in (*figures, *page):
         assert figure in done.stdout
     assert "== 10 documents: 9" in done.stdout  # 9xx observations
+
+
+def test_the_dask_stage_splits_into_parts_that_add_up_to_it() -> None:
+    """Two workers: one waits 1 s for its first task and idles 2 s between tasks, the other
+    ends 3 s before the last task; one core needs 10 s for the work of 14 s of tasks."""
+    spans = [[0.0, 5.0], [1.0, 4.0], [7.0, 10.0], [4.0, 7.0]]  # lanes [0-5, 7-10], [1-4, 4-7]
+    split = dict(dask_time.parts(spans, 2, one_core=10.0))
+    assert split == {
+        "one core's time / workers": 5.0,
+        "waiting for a first task": 0.5,
+        "between tasks": 1.0,
+        "imbalance (idle at the end)": 1.5,
+        "tasks beyond one core's share": 2.0,
+    }
+    assert sum(split.values()) == 10.0  # the stage, first start to last end
+    # a worker that got no task idled the whole stage
+    assert (
+        dict(dask_time.parts([[0.0, 4.0]], 2, one_core=4.0))["imbalance (idle at the end)"] == 2.0
+    )

@@ -20,7 +20,7 @@ from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_s
 from benchmarks.corpus import generate
 from csedata.cli import run_release
 from csedata.errors import CsedataError
-from csedata.scaleout import _start
+from csedata.scaleout import _start, shares
 
 
 def test_release_on_a_two_worker_dask_cluster(
@@ -46,10 +46,10 @@ def test_release_on_a_two_worker_dask_cluster(
         get_task_stream(client) as stream,
     ):
         on_dask = run_release(corpus, None, batch_size=8, dask_address=cluster.scheduler_address)
-    # every batch ran on the cluster, spread over both workers
+    # every batch ran on the cluster, in one task per worker (a share of the batches each)
     assert on_dask.release.status == "written"
     assert on_dask.extracted == 40
-    assert len(stream.data) >= 3
+    assert len(stream.data) == 2
     assert len({task["worker"] for task in stream.data}) == 2
 
     # the same release as the default (threads) runner gives, byte for byte
@@ -61,6 +61,26 @@ def test_release_on_a_two_worker_dask_cluster(
     for name in tables:
         dask_file = on_dask.release.path / name
         assert dask_file.read_bytes() == (with_threads.release.path / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [[250, 14, 500, 28, 300, 480, 60, 500], [5], [3, 9], [100] * 7, [1, 500, 1, 1]],
+)
+@pytest.mark.parametrize("slots", [1, 2, 3])
+def test_shares_deal_every_batch_once_in_order_and_evenly(sizes: list[int], slots: int) -> None:
+    dealt = shares(sizes, slots)
+    assert len(dealt) == min(slots, len(sizes))
+    assert sorted(i for share in dealt for i in share) == list(range(len(sizes)))
+    assert all(share == sorted(share) and share for share in dealt)
+    loads = [sum(sizes[i] for i in share) for share in dealt]
+    assert max(loads) - min(loads) <= max(sizes)
+
+
+def test_shares_balance_sizes_not_counts() -> None:
+    """In order or by turns, these would be 700 and 500 sources."""
+    sizes = [400, 300, 200, 100, 100, 100]
+    assert [sum(sizes[i] for i in share) for share in shares(sizes, 2)] == [600, 600]
 
 
 def _group(leader: int) -> list[psutil.Process]:
