@@ -344,8 +344,8 @@ def rebuild_command(
         raise typer.Exit(1)
     if rebuilt.notes:
         typer.echo(
-            f"reproduced: release {rebuilt.version} rebuilt from raw/, every data and report "
-            "file has its published sha256; only the manifest's build record differs:"
+            f"reproduced: release {rebuilt.version} rebuilt from raw/, every table has its "
+            "published sha256; other files differ only in the record of who built them:"
         )
         for line in rebuilt.notes:
             typer.echo(f"  {line}")

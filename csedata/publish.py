@@ -314,14 +314,35 @@ class Rebuilt:
 PROVENANCE = ("code_sha256", "package_version", "python", "libraries", "lock_sha256", "converters")
 
 
-def _provenance_only(ours: Path, theirs: Path) -> list[str]:
-    """The provenance keys in which two manifests differ, if nothing else differs."""
+def _provenance_only(ours: Path, theirs: Path, recorded: set[str]) -> list[str]:
+    """The provenance keys in which two manifests differ, if nothing else differs but the
+    checksums of the files in ``recorded`` (those that differ only in the digest they record)."""
     a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (ours, theirs))
     keys = [k for k in PROVENANCE if a.get(k) != b.get(k)]
-    same = {k: v for k, v in a.items() if k not in PROVENANCE} == {
-        k: v for k, v in b.items() if k not in PROVENANCE
-    }
-    return keys if same else []
+    a, b = ({k: v for k, v in m.items() if k not in PROVENANCE} for m in (a, b))
+    for m in (a, b):
+        m["files"] = {k: v for k, v in m.get("files", {}).items() if k not in recorded}
+    return keys if a == b else []
+
+
+def _provenance_notes(
+    ours: Path, theirs: Path, differing: list[str], recorded: str | None
+) -> dict[str, str]:
+    """Of the files present in both releases that differ, those that differ only in who
+    built them: the manifest in its provenance keys, any other file (the validation
+    report) only in the code digest it records, ``recorded`` being the release's."""
+    notes: dict[str, str] = {}
+    digest = codedigest.code_digest()
+    for rel in differing:
+        if rel != MANIFEST and recorded and recorded != digest:
+            published = (theirs / rel).read_bytes().replace(recorded.encode(), digest.encode())
+            if published == (ours / rel).read_bytes():
+                notes[rel] = f"{rel}: the same but for the code digest it records"
+    if MANIFEST in differing:  # its inventory holds those files' checksums
+        keys = _provenance_only(ours / MANIFEST, theirs / MANIFEST, set(notes))
+        if keys:
+            notes[MANIFEST] = f"{MANIFEST}: built by other code or libraries ({', '.join(keys)})"
+    return notes
 
 
 def rebuild(
@@ -353,18 +374,15 @@ def rebuild(
     differing = [
         rel for rel in sorted(ours.keys() | theirs.keys()) if ours.get(rel) != theirs.get(rel)
     ]
-    notes = []
-    if MANIFEST in differing and MANIFEST in ours and MANIFEST in theirs:
-        keys = _provenance_only(into / MANIFEST, published / MANIFEST)
-        if keys:
-            differing.remove(MANIFEST)
-            notes.append(f"{MANIFEST}: built by other code or libraries ({', '.join(keys)})")
+    both = [rel for rel in differing if rel in ours and rel in theirs]
+    explained = _provenance_notes(into, published, both, manifest.get("code_sha256"))
+    differing = [rel for rel in differing if rel not in explained]
     differences = [
         f"{rel}: {where[rel in ours] if (rel in ours) != (rel in theirs) else 'sha256 differs'}"
         for rel in differing
     ]
     moved = _newer_snapshots(sources, manifest)
-    return Rebuilt(version, into, moved + differences, notes)
+    return Rebuilt(version, into, moved + differences, list(explained.values()))
 
 
 def _newer_snapshots(sources: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
