@@ -173,8 +173,7 @@ def assemble_part(
         return {
             "observations": linked.assign(flags=flags.empty(len(linked))),  # validation sets
             "ledger": ledger.result(),
-            "tables": source_tables(linked),
-            "statistics": statistics.table(linked, disputed | pinned.disputed, pinned.counts),
+            **derived_tables(linked, disputed | pinned.disputed, pinned.counts),
         }
 
 
@@ -191,12 +190,15 @@ def read_column_by_column(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def derived_tables(observations: pd.DataFrame, disputed: set[str]) -> dict[str, pd.DataFrame]:
+def derived_tables(
+    observations: pd.DataFrame, disputed: set[str], known: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """The tables built from the observations: the sources' own, and one row per fact
-    (``disputed``: the statistics whose printings disagree)."""
+    (``disputed``: the statistics whose printings disagree; ``known``: the counts of the
+    statistics linked across parts, see statistics.table)."""
     return {
         "tables": source_tables(observations),
-        "statistics": statistics.table(observations, disputed),
+        "statistics": statistics.table(observations, disputed, known),
     }
 
 
