@@ -29,14 +29,18 @@ Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with the real raw files, registry and specs, and no release."""
-    root = tmp_path / "project"
+def copy_project(root: Path) -> Path:
+    """``root`` made a project with the real raw files, registry, specs and vocabularies."""
     shutil.copytree(REPO / "raw", root / "raw")
     shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
     shutil.copytree(REPO / "flows" / "vocabularies", root / "flows" / "vocabularies")
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the real raw files, registry and specs, and no release."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +63,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Source], Path]
     from csedata import pipeline
     from csedata.registry import load_registry
 
-    root = tmp_path_factory.mktemp("frames")
-    shutil.copytree(REPO / "raw", root / "raw")
-    shutil.copytree(REPO / "flows" / "specs", root / "flows" / "specs")
-    shutil.copytree(REPO / "flows" / "vocabularies", root / "flows" / "vocabularies")
+    root = copy_project(tmp_path_factory.mktemp("frames"))
     sources = [source for _, source in sorted(load_registry(root).items())]
     return sources, pipeline.extract_batch(root, sources).path
 
@@ -101,3 +102,22 @@ def validate(
         return validation.check(REPO, frames, declarations).valid()
 
     return run
+
+
+# a copy of the project, its extracted tables and what its specs declare
+Checked = tuple[Path, dict[str, pd.DataFrame], "dict[str, Declarations]"]
+
+
+@pytest.fixture(scope="session")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    """A copy of the project and its extraction, shared by the tests of its report."""
+    from csedata import pipeline
+    from csedata.registry import load_registry
+
+    root = copy_project(tmp_path_factory.mktemp("checked"))
+    report = pipeline.check_project(root, None)  # extracts into root/.cache
+    assert report.summary.errors == 0
+    sources = [source for _, source in sorted(load_registry(root).items())]
+    batch = pipeline.extract_batch(root, sources)
+    assert batch.cached  # check_project extracted the same batch
+    return root, pipeline.assemble(root, sources, [batch.path]), pipeline.declarations([batch.path])

@@ -14,12 +14,11 @@ import frictionless
 import pyarrow.parquet as pq
 import yaml
 from changes import Frames
+from conftest import REPO
 from publishing import Validate, publish_frames
 
 from csedata import parquet
 from schemas import REFERENCES, SCHEMAS, schema_for
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_release_files_and_frictionless(tmp_path: Path, frames: Frames, validate: Validate) -> None:

@@ -1,13 +1,16 @@
-"""csedata.threads: every thread of the package starts there, and none outlives its call."""
+"""csedata.threads: every thread of the package starts there, none outlives its call, and
+the collector is paused only while a report is built."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
 import pytest
 
-from csedata.threads import beside, map_in_threads
+from csedata.errors import CsedataError
+from csedata.threads import beside, collector_paused, map_in_threads
 
 
 def test_map_in_threads_keeps_the_order_of_the_items() -> None:
@@ -44,3 +47,24 @@ def test_beside_runs_while_the_block_runs_and_is_waited_for() -> None:
         assert started.wait(5)  # runs while the block runs
         release.set()
     assert running.done() and running.result() == "done"
+
+
+def test_the_collector_is_paused_only_while_a_report_is_built() -> None:
+    seen: list[bool] = []
+
+    @collector_paused
+    def build(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise CsedataError("x", "failed")
+
+    build(False)
+    with pytest.raises(CsedataError):
+        build(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        build(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
