@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import frictionless
 import pyarrow.parquet as pq
@@ -65,7 +66,14 @@ def test_release_files_and_frictionless(tmp_path: Path, frames: Frames, validate
             assert fields[name]["description"] == column.description
             assert fields[name].get("constraints", {}).get("required", False) != column.nullable
 
-    # the frictionless validator reads every table and accepts the package
+    _frictionless_accepts(folder, tables, manifest)
+    _dictionary_describes_every_column(folder, len(frames["observations"]))
+
+
+def _frictionless_accepts(
+    folder: Path, tables: list[dict[str, Any]], manifest: dict[str, Any]
+) -> None:
+    """The frictionless validator reads every table and accepts the package."""
     checked = subprocess.run(
         [
             str(Path(sys.executable).parent / "frictionless"),
@@ -83,14 +91,16 @@ def test_release_files_and_frictionless(tmp_path: Path, frames: Frames, validate
     rows = {t["name"]: t["stats"]["rows"] for t in report["tasks"]}
     assert rows == {r["name"]: manifest["files"][r["path"]]["rows"] for r in tables}
 
-    # the data dictionary names every column of every table with its description
+
+def _dictionary_describes_every_column(folder: Path, observations: int) -> None:
+    """The data dictionary names every column of every table with its description."""
     dictionary = (folder / "data-dictionary.md").read_text()
     for schema in SCHEMAS.values():
         assert f"## {schema.name}" in dictionary
         for name, column in schema.columns.items():
             assert f"| `{name}` |" in dictionary
             assert str(column.description).replace("|", "\\|") in dictionary
-    assert f"`observations.parquet` ({len(frames['observations'])} rows)" in dictionary
+    assert f"`observations.parquet` ({observations} rows)" in dictionary
 
 
 def test_frictionless_rejects_a_table_that_breaks_its_schema(

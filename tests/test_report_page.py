@@ -52,6 +52,15 @@ class _Page(html.parser.HTMLParser):
             self.text[-1] += data
 
 
+def _probe_sees_an_overflow(page: Path, folder: Path) -> None:
+    """The probe sees an overflow when there is one: a quote that may not wrap."""
+    cramped = folder / "report.html"
+    cramped.parent.mkdir()
+    style = "<style>blockquote { white-space: pre !important; overflow-wrap: normal !important; }"
+    cramped.write_text(page.read_text().replace("<style>", style, 1))
+    assert any("blockquote" in o for o in browser.probe(cramped)["overflows"])
+
+
 @pytest.mark.skipif(
     not browser.available(),
     reason="chromium is not installed (Debian package chromium; ./run test installs it as root)",
@@ -111,10 +120,4 @@ def test_html_report_in_headless_chromium(checked: Checked, tmp_path: Path) -> N
     shot = tmp_path / "report.png"
     browser.screenshot(page, shot)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-    # the probe sees an overflow when there is one: a quote that may not wrap
-    cramped = tmp_path / "cramped" / "report.html"
-    cramped.parent.mkdir()
-    style = "<style>blockquote { white-space: pre !important; overflow-wrap: normal !important; }"
-    cramped.write_text(page.read_text().replace("<style>", style, 1))
-    assert any("blockquote" in o for o in browser.probe(cramped)["overflows"])
+    _probe_sees_an_overflow(page, tmp_path / "cramped")
