@@ -14,41 +14,16 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from localsite import tree
 
 from csedata.cli import run_release
 from csedata.errors import CsedataError
 from csedata.registry import load_registry
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under folder with its sha256: a release must never change."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None:
-    first = run_release(project, None)
-    assert first.release.status == "written"
-    assert first.release.version == "1.0.0"
-    release = project / "processed" / "1.0.0"
-    assert (project / "processed" / "LATEST").read_text().strip() == "1.0.0"
-
-    # the manifest's checksums and row counts describe the files as written
-    manifest = json.loads((release / "manifest.json").read_text())
-    for rel, entry in manifest["files"].items():
-        path = release / rel
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
-        if rel.endswith(".parquet"):
-            assert pq.read_metadata(path).num_rows == entry["rows"]
-    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
-    assert {s["source_id"]: s["sha256"] for s in registry} == {
-        sid: s["sha256"] for sid, s in manifest["sources"].items()
-    }
-
-    # pyarrow sees the column descriptions; DuckDB reads the same rows
+def _readers_see_the_release(project: Path, release: Path, observations: int) -> None:
+    """pyarrow sees the column descriptions; DuckDB reads the same rows, and every printed
+    table of every source in the one tables.parquet."""
     table = pq.read_table(release / "observations.parquet")
     assert b"percentage points" in table.schema.field("value").metadata[b"description"]
     con = duckdb.connect()
@@ -58,7 +33,7 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
         "'ussc-2021-production/method-of-production/smartphone-or-tablet/count') "
         f"from '{path}'"
     ).fetchone()  # type: ignore[misc]
-    assert n == table.num_rows == first.observations
+    assert n == table.num_rows == observations
     assert smartphone == 241
     sources = pq.read_table(release / "sources.parquet").to_pandas()
     assert len(sources) == len(load_registry(project))
@@ -80,13 +55,35 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
         47.1,
     ]
 
+
+def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None:
+    first = run_release(project, None)
+    assert first.release.status == "written"
+    assert first.release.version == "1.0.0"
+    release = project / "processed" / "1.0.0"
+    assert (project / "processed" / "LATEST").read_text().strip() == "1.0.0"
+
+    # the manifest's checksums and row counts describe the files as written
+    manifest = json.loads((release / "manifest.json").read_text())
+    for rel, entry in manifest["files"].items():
+        path = release / rel
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+        if rel.endswith(".parquet"):
+            assert pq.read_metadata(path).num_rows == entry["rows"]
+    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
+    assert {s["source_id"]: s["sha256"] for s in registry} == {
+        sid: s["sha256"] for sid, s in manifest["sources"].items()
+    }
+
+    _readers_see_the_release(project, release, first.observations)
+
     # nothing changed: nothing written, and the earlier release is untouched
-    before = snapshot(project / "processed")
+    before = tree(project / "processed")
     again = run_release(project, None)
     assert again.release.status == "unchanged"
     assert again.release.version == "1.0.0"
     assert again.extracted == 0
-    assert snapshot(project / "processed") == before
+    assert tree(project / "processed") == before
 
     # a changed spec (one figure fewer) gives a new major version, old one intact
     spec_file = project / "flows" / "specs" / "advocacy-fact-page.yaml"
@@ -100,7 +97,7 @@ def test_release_then_rerun_then_change(project: Path, prefect_api: str) -> None
     assert third.release.status == "written"
     assert third.release.version == "2.0.0"
     assert (project / "processed" / "LATEST").read_text().strip() == "2.0.0"
-    assert {k: v for k, v in snapshot(project / "processed").items() if k.startswith("1.0.0")} == {
+    assert {k: v for k, v in tree(project / "processed").items() if k.startswith("1.0.0")} == {
         k: v for k, v in before.items() if k.startswith("1.0.0")
     }
 
@@ -160,14 +157,14 @@ def _outside_raw(project: Path) -> str:
 @pytest.mark.parametrize("breaker", [_corrupt_byte, _remove_file, _missing_field, _outside_raw])
 def test_bad_input_writes_nothing(project: Path, breaker: object, prefect_api: str) -> None:
     run_release(project, None)
-    before = snapshot(project / "processed")
+    before = tree(project / "processed")
     expected = breaker(project)  # type: ignore[operator]
     with pytest.raises(CsedataError) as caught:
         run_release(project, None)
     message = str(caught.value)
     assert message.startswith(expected)
     assert "\n" not in message
-    assert snapshot(project / "processed") == before
+    assert tree(project / "processed") == before
 
 
 def test_unknown_source_id(project: Path, prefect_api: str) -> None:

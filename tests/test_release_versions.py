@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 from changes import SMARTPHONE, SMARTPHONE_SHARE, Frames, recount
-from publishing import Validate, publish_frames, snapshot
+from localsite import tree
+from publishing import Validate, publish_frames
 
 from csedata import publish, verify
 from schemas import TEXT
@@ -77,11 +78,11 @@ def _recount_diffed(report: dict[str, Any]) -> None:
 def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Validate) -> None:
     root = tmp_path
     assert publish_frames(root, frames, validate).version == "1.0.0"
-    before = snapshot(root / "processed")
+    before = tree(root / "processed")
 
     same = publish.publish(root, validate(frames), None)
     assert (same.status, same.version) == ("unchanged", "1.0.0")
-    assert snapshot(root / "processed") == before
+    assert tree(root / "processed") == before
 
     patch = publish_frames(root, recount(frames, 242.0), validate)
     assert (patch.version, patch.previous) == ("1.0.1", "1.0.0")
@@ -111,6 +112,6 @@ def test_versions_follow_the_change(tmp_path: Path, frames: Frames, validate: Va
     assert f"removed `{removed}" in changelog
     assert f"`{SMARTPHONE}`: value: 241 → 242" in changelog
     first = {k: v for k, v in before.items() if k.startswith("1.0.0/")}
-    assert {k: v for k, v in snapshot(root / "processed").items() if k in first} == first
+    assert {k: v for k, v in tree(root / "processed").items() if k in first} == first
     assert (root / "processed" / "LATEST").read_text() == "2.0.0\n"
     assert all(not p for p in verify.releases(root, every=True).values())
