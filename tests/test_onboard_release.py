@@ -93,6 +93,18 @@ def explain_the_rest(draft: str) -> str:
     return re.sub(r"^#(  - \{within: .*reason: name.*)$", r"\1", draft, flags=re.M)
 
 
+def _quotes_on_their_pages(released: pd.DataFrame, ours: pd.DataFrame) -> None:
+    """The page each quote starts on: Table 1 on page 1, Table 4 from page 1 onto page 2,
+    no page for the registered text sources."""
+    assert set(ours.loc[ours["table_id"] == KEPT[0], "page"]) == {1}
+    districts = ours[ours["table_id"] == KEPT[2]]
+    first = districts["label"].isin(["Total", *DISTRICTS[:4]])  # above page 1's foot
+    assert set(districts.loc[first, "page"]) == {1}
+    assert set(districts.loc[~first, "page"]) == {2}
+    others = released[released["source_id"] != SID]  # the registered text sources
+    assert len(others) and others["page"].isna().all()
+
+
 def test_a_pdf_at_a_url_is_added_explained_and_released(
     project: Path, site: Site, prefect_api: str
 ) -> None:
@@ -146,15 +158,7 @@ def test_a_pdf_at_a_url_is_added_explained_and_released(
     months = ours[ours["table_id"] == "sentence-length"]
     assert sorted(months["value"]) == [72, 84, 120, 136, 240, 275]
     assert set(months["unit"]) == {"months"}
-
-    # the page each quote starts on: Table 1 on page 1, Table 4 from page 1 onto page 2
-    assert set(ours.loc[ours["table_id"] == KEPT[0], "page"]) == {1}
-    districts = ours[ours["table_id"] == KEPT[2]]
-    first = districts["label"].isin(["Total", *DISTRICTS[:4]])  # above page 1's foot
-    assert set(districts.loc[first, "page"]) == {1}
-    assert set(districts.loc[~first, "page"]) == {2}
-    others = released[released["source_id"] != SID]  # the registered text sources
-    assert len(others) and others["page"].isna().all()
+    _quotes_on_their_pages(released, ours)
 
 
 def test_a_url_that_fails_is_one_line_and_writes_nothing(project: Path, site: Site) -> None:

@@ -29,6 +29,50 @@ def statuses(outcome: RunResult) -> dict[str, str]:
     return {r.source_id: r.status for r in outcome.refresh or []}
 
 
+def _refresh_by_the_command(
+    project: Path, site: Site, monkeypatch: pytest.MonkeyPatch, released: dict[str, str]
+) -> None:
+    """Again, by the command: conditional requests, 304s; a warning line, exit 0, and
+    the release folder untouched."""
+    n_sources = len(load_registry(project))
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # the command sets it; restored after
+    done = CliRunner().invoke(
+        app, ["release", "--refresh", "--batch-size", "1", "--root", str(project)]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        f"warning: {MISSING}: {site.url('/gone')}: HTTP 404; "
+        "kept raw/alphanews-2016-11-minnesota-sentencing-practices.txt"
+    ]
+    assert done.stdout == (
+        f"refresh: {n_sources} sources checked: {n_sources - 1} not-modified, 1 failed; "
+        f"up to date: release 1.0.0 at {project / 'processed' / '1.0.0'} "
+        "(nothing written: same statistics as the latest release; "
+        f"0 sources extracted, {n_sources} from cache); "
+        # the real sources hold one disagreement no one has reviewed (test_validation_flow)
+        "needs a decision: 1 unreviewed warning (see its report)\n"
+    )
+    assert tree(project / "processed") == released
+
+
+def _unmatched_content_is_refused(project: Path, site: Site, texts: dict[str, bytes]) -> None:
+    """New content the spec no longer matches: one-line error, no release, snapshot kept."""
+    before = tree(project / "processed")
+    sid = "ussc-2021-production"
+    site.pages[f"/{sid}"] = Page(texts[sid].replace(b"61.3%", b"62.0%"), etag='"newer"')
+    with pytest.raises(CsedataError) as caught:
+        run_release(project, None, refresh=True, batch_size=1)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.endswith(f"(new content this run: {sid}; check the spec)")
+    assert "PREPUBESCENT VICTIMS" in message
+    assert tree(project / "processed") == before
+    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
+    entry = next(e for e in registry if e["source_id"] == sid)
+    assert entry["file"].startswith(f"snapshots/{sid}/")
+    assert len(entry["snapshots"]) == 1
+
+
 def test_refresh_then_release(
     project: Path, site: Site, monkeypatch: pytest.MonkeyPatch, prefect_api: str
 ) -> None:
@@ -50,25 +94,7 @@ def test_refresh_then_release(
     )
     assert tree(project / "processed") == released
 
-    # again, by the command: conditional requests, 304s; a warning line, exit 0
-    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")  # the command sets it; restored after
-    done = CliRunner().invoke(
-        app, ["release", "--refresh", "--batch-size", "1", "--root", str(project)]
-    )
-    assert done.exit_code == 0, done.output
-    assert done.stderr.splitlines() == [
-        f"warning: {MISSING}: {site.url('/gone')}: HTTP 404; "
-        "kept raw/alphanews-2016-11-minnesota-sentencing-practices.txt"
-    ]
-    assert done.stdout == (
-        f"refresh: {n_sources} sources checked: {n_sources - 1} not-modified, 1 failed; "
-        f"up to date: release 1.0.0 at {project / 'processed' / '1.0.0'} "
-        "(nothing written: same statistics as the latest release; "
-        f"0 sources extracted, {n_sources} from cache); "
-        # the real sources hold one disagreement no one has reviewed (test_validation_flow)
-        "needs a decision: 1 unreviewed warning (see its report)\n"
-    )
-    assert tree(project / "processed") == released
+    _refresh_by_the_command(project, site, monkeypatch, released)
 
     # new content that the spec still reads: one source extracted, a new release
     sid = "advocacy-fact-page"
@@ -92,21 +118,7 @@ def test_refresh_then_release(
         k: v for k, v in released.items() if k.startswith("1.0.0/")
     }
 
-    # new content the spec no longer matches: one-line error, no release, snapshot kept
-    before = tree(project / "processed")
-    sid = "ussc-2021-production"
-    site.pages[f"/{sid}"] = Page(texts[sid].replace(b"61.3%", b"62.0%"), etag='"newer"')
-    with pytest.raises(CsedataError) as caught:
-        run_release(project, None, refresh=True, batch_size=1)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert message.endswith(f"(new content this run: {sid}; check the spec)")
-    assert "PREPUBESCENT VICTIMS" in message
-    assert tree(project / "processed") == before
-    registry = yaml.safe_load((project / "raw" / "sources.yaml").read_text())["sources"]
-    entry = next(e for e in registry if e["source_id"] == sid)
-    assert entry["file"].startswith(f"snapshots/{sid}/")
-    assert len(entry["snapshots"]) == 1
+    _unmatched_content_is_refused(project, site, texts)
 
 
 def test_refresh_of_one_source_publishes_every_source(

@@ -26,6 +26,22 @@ def site() -> Iterator[Site]:
         yield running
 
 
+def _a_page_that_no_longer_matches_is_refused(project: Path, site: Site, page: bytes) -> None:
+    """A page whose figure no longer matches its spec: a refusal, release 1.0.1 stays."""
+    sid = CHANGED
+    released = tree(project / "processed")
+    site.pages[f"/{sid}"] = Page(page.replace(b"61.3%", b"61.4%"), "text/html", etag='"4"')
+    with pytest.raises(CsedataError) as caught:
+        run_release(project, None, refresh=True)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"flows/specs/{sid}.yaml: figures (prepubescent-victims): quote ")
+    assert "closest text at" in message and "PREPUBESCENT VICTIMS 61.4%" in message
+    assert message.endswith(f"(new content this run: {sid}; check the spec)")
+    assert tree(project / "processed") == released
+    assert (project / "processed" / "LATEST").read_text() == "1.0.1\n"
+
+
 def test_html_sources_refresh_release_and_refuse(
     project: Path, site: Site, prefect_api: str, tmp_path: Path
 ) -> None:
@@ -77,19 +93,7 @@ def test_html_sources_refresh_release_and_refuse(
         "old": f"{sid}.html",
         "new": load_registry(project)[sid].file,
     }
-    released = tree(project / "processed")
-
-    # a page whose figure no longer matches its spec: a refusal, the release stays
-    site.pages[f"/{sid}"] = Page(value.replace(b"61.3%", b"61.4%"), "text/html", etag='"4"')
-    with pytest.raises(CsedataError) as caught:
-        run_release(project, None, refresh=True)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert message.startswith(f"flows/specs/{sid}.yaml: figures (prepubescent-victims): quote ")
-    assert "closest text at" in message and "PREPUBESCENT VICTIMS 61.4%" in message
-    assert message.endswith(f"(new content this run: {sid}; check the spec)")
-    assert tree(project / "processed") == released
-    assert (project / "processed" / "LATEST").read_text() == "1.0.1\n"
+    _a_page_that_no_longer_matches_is_refused(project, site, value)
 
 
 def test_a_pdf_is_registered_as_a_pdf_and_prepared(project: Path, site: Site) -> None:

@@ -83,6 +83,28 @@ def _wait_for_runs(
             return completed
 
 
+def _each_run_summarized(project: Path, summaries: list[str], first_done: dict[str, str]) -> None:
+    """The first run refreshed the HTML pages (nothing new) and wrote the first release;
+    a run after the page changed downloaded it as a new snapshot and wrote a patch
+    release; the last, with nothing changed, extracted nothing and wrote nothing."""
+    n = len(load_registry(project))
+    assert summaries[0].startswith(
+        f"refresh: {n} sources checked: {n} unchanged; wrote release 1.0.0"
+    )
+    [patch] = [s for s in summaries if "wrote release 1.0.1" in s]
+    assert patch.startswith(f"refresh: {n} sources checked: 1 changed, {n - 1} not-modified;")
+    assert "(release 1.0.0 -> 1.0.1;" in patch
+    assert summaries[-1].startswith(f"refresh: {n} sources checked: {n} not-modified; up to date:")
+    assert f"0 sources extracted, {n} from cache" in summaries[-1]
+    assert load_registry(project)[CHANGED].file.startswith(f"snapshots/{CHANGED}/")
+    changes = json.loads((project / "processed" / "1.0.1" / "diff.json").read_text())
+    assert changes["change"] == "patch"
+    # the real sources hold a warning no one has reviewed: every run's summary says so
+    assert all("needs a decision: 1 unreviewed warning" in s for s in summaries)
+    first = {k: v for k, v in first_done.items() if k.startswith("1.0.0/")}
+    assert first and {k: v for k, v in tree(project / "processed").items() if k in first} == first
+
+
 def test_serve_runs_on_schedule_and_stops_its_server(
     project: Path, site: Site, tmp_path: Path
 ) -> None:
@@ -128,25 +150,7 @@ def test_serve_runs_on_schedule_and_stops_its_server(
     assert deployment["global_concurrency_limit"]["limit"] == 1
     assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
-    # the first run refreshed the HTML pages (nothing new) and wrote the first release;
-    # a run after the page changed downloaded it as a new snapshot and wrote a patch
-    # release; the last, with nothing changed, extracted nothing and wrote nothing
-    n = len(load_registry(project))
-    assert summaries[0].startswith(
-        f"refresh: {n} sources checked: {n} unchanged; wrote release 1.0.0"
-    )
-    [patch] = [s for s in summaries if "wrote release 1.0.1" in s]
-    assert patch.startswith(f"refresh: {n} sources checked: 1 changed, {n - 1} not-modified;")
-    assert "(release 1.0.0 -> 1.0.1;" in patch
-    assert summaries[-1].startswith(f"refresh: {n} sources checked: {n} not-modified; up to date:")
-    assert f"0 sources extracted, {n} from cache" in summaries[-1]
-    assert load_registry(project)[CHANGED].file.startswith(f"snapshots/{CHANGED}/")
-    changes = json.loads((project / "processed" / "1.0.1" / "diff.json").read_text())
-    assert changes["change"] == "patch"
-    # the real sources hold a warning no one has reviewed: every run's summary says so
-    assert all("needs a decision: 1 unreviewed warning" in s for s in summaries)
-    first = {k: v for k, v in first_done.items() if k.startswith("1.0.0/")}
-    assert first and {k: v for k, v in tree(project / "processed").items() if k in first} == first
+    _each_run_summarized(project, summaries, first_done)
 
     # the command stopped, and the local server it started went with it
     assert serve.returncode == 0, log.read_text()[-3000:]
