@@ -153,9 +153,32 @@ def _rows(runs: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("no-change rerun (fresh process)", _s(runs["rerun"]), _s(runs["direct_rerun"]["process"])),
         ("bare one-task flow (fresh process)", _s(runs["bare"]["process"]), ""),
         ("extraction CPU per document (one core)", "", _ms(direct["extract_cpu"] / size)),
+        *_split_rows(direct, size),
         ("  tokenizer floor per document", "", _ms(runs["tokenizer"]["floor_cpu"] / size)),
+        ("  spec read, libyaml events only", "", _ms(runs["tokenizer"]["spec_events_cpu"] / size)),
         ("  reading the release's Parquet tables", "", _s(runs["parquet"]["read"])),
     ]
+
+
+# extraction's stages (csedata.pipeline.extract_batch), as the direct run times them
+SPLIT = {
+    "prepare": "raw file read, sha256 checked",
+    "spec": "spec read, parsed, validated",
+    "extract": "tables and figures found",
+    "ledger": "ledger (every number token)",
+    "privacy": "case-story words",
+    "write": "to Arrow, written",
+}
+
+
+def _split_rows(direct: dict[str, Any], size: int) -> list[tuple[str, str, str]]:
+    """Extraction's CPU per document by stage, and the rest (batch keys, vocabularies)."""
+    split: dict[str, float] = direct["extract_split"]
+    rows = [
+        (f"    {label}", "", _ms(split.get(stage, 0.0) / size)) for stage, label in SPLIT.items()
+    ]
+    rest = direct["extract_cpu"] - sum(split.values())
+    return [*rows, ("    the rest (batch keys, vocabularies)", "", _ms(rest / size))]
 
 
 def _show(runs: dict[str, Any], generated: float) -> None:

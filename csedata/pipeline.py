@@ -29,16 +29,18 @@ from pydantic import TypeAdapter
 from csedata import frames, memory, parquet, privacy, statistics, validation
 from csedata.batches import BATCH_SIZE, batches, cache_entry, cache_key, inputs_digest, is_cached
 from csedata.crosslink import Pinned, linked_across
+from csedata.extract import Observation as Row
 from csedata.extract import extract
 from csedata.ledger import ledger
 from csedata.prepare.dispatch import prepare
+from csedata.prepare.document import Prepared
 from csedata.registry import Source, load_registry, select
 from csedata.report import Report
-from csedata.spec import Declarations, SameFigure, load_patterns, load_spec
+from csedata.spec import Declarations, Patterns, SameFigure, Spec, load_patterns, load_spec
 from csedata.threads import beside, collector_paused
 from csedata.validation import flags
 from csedata.validation.relations import weigh_all
-from csedata.vocabularies import load_vocabularies
+from csedata.vocabularies import Vocabularies, load_vocabularies
 from schemas import LEDGER, SOURCES, TABLES, frame
 from schemas.observations import EXTRACTED
 
@@ -47,6 +49,20 @@ from schemas.observations import EXTRACTED
 DECLARATIONS = "declarations.json"
 # by source id, only the sources that declare something (most declare nothing)
 _DECLARED = TypeAdapter(dict[str, Declarations])
+
+
+T = TypeVar("T")
+
+
+class Timer(Protocol):
+    """How a stage is run: the benchmarks time each (a stage timed within another is
+    its own, not the other's); everything else just calls it."""
+
+    def __call__(self, stage: str, step: Callable[[], T]) -> T: ...
+
+
+def untimed(stage: str, step: Callable[[], T]) -> T:
+    return step()
 
 
 @dataclass(frozen=True)
@@ -61,31 +77,57 @@ class Batch:
 
 
 @collector_paused  # a batch's rows are thousands of new objects, none in a cycle
-def extract_batch(root: Path, sources: list[Source]) -> Batch:
-    """Extract the sources into one cache entry (one rename: never half-written)."""
-    prepared = [prepare(root, source) for source in sources]  # verified on every run
+def extract_batch(root: Path, sources: list[Source], timed: Timer = untimed) -> Batch:
+    """Extract the sources into one cache entry (one rename: never half-written).
+
+    ``timed`` runs each stage (the benchmarks split extraction's time by stage)."""
+    # verified on every run, cached or not
+    prepared = timed("prepare", lambda: [prepare(root, source) for source in sources])
     key = cache_key(root, sources)
     target = cache_entry(root, key)
     if is_cached(target):
         return Batch(target, key, True, len(sources))
-    patterns = load_patterns(root)
-    vocabularies = load_vocabularies(root)
-    observations, tokens = [], []
+    checks = (load_patterns(root), load_vocabularies(root))
+    observations: list[Row] = []
+    tokens: list[Row] = []
     declared: dict[str, Declarations] = {}
     for source, document in zip(sources, prepared, strict=True):
-        text = document.text
-        spec = load_spec(root, source.source_id)
-        vocabularies.check_spec(spec, f"flows/specs/{source.source_id}.yaml")
-        found = extract(source, spec, text, document.pages)
-        tokens += ledger(source.source_id, source.file, text, spec, patterns, found)
+        found, rows, spec, words = _extract_one(root, source, document, checks, timed)
         observations += found
-        words = privacy.case_story_words(text, spec)
+        tokens += rows
         if spec.checks or spec.inconsistencies or words:
             declared[source.source_id] = spec.declarations(words)
+    timed("write", lambda: _write_entry(target, observations, tokens, declared))
+    return Batch(target, key, False, len(sources))
+
+
+def _extract_one(
+    root: Path,
+    source: Source,
+    document: Prepared,
+    checks: tuple[Patterns, Vocabularies],
+    timed: Timer,
+) -> tuple[list[Row], list[Row], Spec, list[str]]:
+    """One source's observations, ledger rows, spec and case-story words."""
+    text, (patterns, vocabularies) = document.text, checks
+    spec = timed("spec", lambda: load_spec(root, source.source_id))
+    vocabularies.check_spec(spec, f"flows/specs/{source.source_id}.yaml")
+    found = timed("extract", lambda: extract(source, spec, text, document.pages))
+    rows = timed(
+        "ledger", lambda: ledger(source.source_id, source.file, text, spec, patterns, found)
+    )
+    words = timed("privacy", lambda: privacy.case_story_words(text, spec))
+    return found, rows, spec, words
+
+
+def _write_entry(
+    target: Path, observations: list[Row], tokens: list[Row], declared: dict[str, Declarations]
+) -> None:
+    """The batch's tables as Arrow IPC (a cache entry is read back whole, at memory
+    speed), written aside and renamed into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
-        # Arrow IPC, not Parquet: a cache entry is read back whole, at memory speed
         feather.write_feather(
             parquet.rows_to_arrow(EXTRACTED, observations),
             tmp / "observations.arrow",
@@ -101,7 +143,6 @@ def extract_batch(root: Path, sources: list[Source]) -> Batch:
             raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return Batch(target, key, False, len(sources))
 
 
 def declarations(parts: list[Path]) -> dict[str, Declarations]:
@@ -260,20 +301,6 @@ def extract_batches(
 ) -> Extracted:
     """Extract every batch, in this process or as ``run`` runs them."""
     return Extracted([source for group in groups for source in group], run(root, groups))
-
-
-T = TypeVar("T")
-
-
-class Timer(Protocol):
-    """How a stage is run: the benchmarks time each (a stage timed within another is
-    its own, not the other's); everything else just calls it."""
-
-    def __call__(self, stage: str, step: Callable[[], T]) -> T: ...
-
-
-def untimed(stage: str, step: Callable[[], T]) -> T:
-    return step()
 
 
 # observations a part holds at least (batches are added until it does): a part is
