@@ -1,0 +1,174 @@
+"""A published release's tables read back a part at a time, and checked as the build checks.
+
+verify re-runs the tables' own checks of a release (csedata.validation.parts without
+the checks of what the figures say, which need the specs of the code that built it) on
+parts read from its Parquet files a record batch at a time: the small tables whole, the
+SPLIT tables cut on source boundaries into parts of at least PART_ROWS observations,
+the sources taken in the sources table's order. A row goes with its source: observations,
+ledger and tables by source_id, a statistic by the source its id begins with (its primary
+observation's, whose id it is). A row whose source is not in sources goes with the last
+part, whose checks name it.
+
+The build writes each source's rows together, in that order, so each table is read once,
+front to back. A release whose rows lie otherwise verifies the same: rows read ahead of
+their part are held until it comes (memory then follows the disorder, not the part).
+What spans parts is checked on keys alone, as in the build: an id's uniqueness (its
+column read back a part at a time: ``column``) and the statistics a part's observations
+name in another part (``parts`` gives them with the part).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow
+
+from csedata import frames, memory, parquet
+from csedata.report import Report
+from csedata.validation import stored
+from csedata.validation.parts import Validation
+from csedata.validation.stored import SPLIT
+
+# the column that names each row's source (a statistic's id begins with it)
+_SOURCE = {name: "statistic_id" if name == "statistics" else "source_id" for name in SPLIT}
+
+# a part's SPLIT tables, its sources, and the statistics its observations name elsewhere
+ReleasedPart = tuple[dict[str, pd.DataFrame], list[str], pd.Series]
+
+
+def _sources(name: str, batch: pyarrow.RecordBatch) -> pl.Series:
+    """The source each row of a batch names (null where it names none)."""
+    column = _SOURCE[name]
+    if column not in batch.schema.names:
+        return pl.repeat(None, batch.num_rows, dtype=pl.String, eager=True)
+    keys = pl.Series(batch.column(column)).cast(pl.String, strict=False)
+    if name == "statistics":
+        keys = keys.str.split_exact("/", 1).struct.field("field_0")
+    return keys
+
+
+def _counts(name: str, path: Path) -> Counter[str | None]:
+    """Rows per source, the table's source column alone read."""
+    column = _SOURCE[name]
+    if column not in parquet.read_schema(path).names:
+        return Counter({None: parquet.num_rows(path)})
+    counts: Counter[str | None] = Counter()
+    for batch in parquet.read_batches(path, [column])[1]:
+        counts.update(dict(_sources(name, batch).value_counts().iter_rows()))
+    return counts
+
+
+def _cut(ids: list[str], rows: Mapping[str | None, int]) -> list[list[str]]:
+    """Consecutive sources as parts of at least PART_ROWS observations (one at least)."""
+    groups: list[list[str]] = []
+    group: list[str] = []
+    held = 0
+    for sid in ids:
+        group.append(sid)
+        held += rows.get(sid, 0)
+        if held >= stored.PART_ROWS:
+            groups.append(group)
+            group, held = [], 0
+    if group or not groups:
+        groups.append(group)
+    return groups
+
+
+class _Stream:
+    """A SPLIT table's rows (its ``columns``), a part at a time, in part order."""
+
+    def __init__(self, name: str, path: Path, columns: list[str] | None, release: Released):
+        self.schema, self.batches = parquet.read_batches(path, columns)
+        self.name, self.part_of = name, release.part_of
+        self.wanted = release.wanted[name]
+        self.last = len(self.wanted) - 1
+        self.held: dict[int, list[pyarrow.RecordBatch]] = {}
+
+    def next(self, part: int) -> pyarrow.Table:
+        held = self.held.setdefault(part, [])
+        while sum(b.num_rows for b in held) < self.wanted[part]:
+            batch = next(self.batches, None)
+            if batch is None:
+                break
+            keys = _sources(self.name, batch)
+            parts = keys.replace_strict(self.part_of, default=self.last, return_dtype=pl.Int64)
+            at = parts.fill_null(self.last).to_numpy()
+            for p in np.unique(at):  # a batch of one part (the rule) is taken as it is
+                mine = at == p
+                rows = batch if mine.all() else batch.filter(pyarrow.array(mine))
+                self.held.setdefault(int(p), []).append(rows)
+        return pyarrow.Table.from_batches(self.held.pop(part), self.schema)
+
+
+class Released:
+    """A release's tables (``tables``: name -> Parquet file, in the release's order): the
+    small ones whole, the SPLIT ones a part at a time (csedata.validation.stored.Keys)."""
+
+    def __init__(self, tables: Mapping[str, Path]) -> None:
+        self.order = list(tables)
+        self.paths = {name: path for name, path in tables.items() if name in SPLIT}
+        self.small = {n: parquet.read_frame(p) for n, p in tables.items() if n not in SPLIT}
+        sources = self.small.get("sources", pd.DataFrame())
+        ids = [str(s) for s in sources["source_id"]] if "source_id" in sources else []
+        rows = {name: _counts(name, path) for name, path in self.paths.items()}
+        self.groups = _cut(ids, rows.get("observations", Counter()))
+        self.part_of = {sid: at for at, group in enumerate(self.groups) for sid in group}
+        self.count = len(self.groups)
+        self.wanted = {name: self._by_part(counts) for name, counts in rows.items()}
+
+    def _by_part(self, counts: Counter[str | None]) -> list[int]:
+        wanted = [0] * self.count
+        for sid, n in counts.items():
+            wanted[self.part_of.get(sid or "", self.count - 1)] += n
+        return wanted
+
+    def parts(self) -> Iterator[ReleasedPart]:
+        streams = {name: _Stream(name, path, None, self) for name, path in self.paths.items()}
+        for at, ids in enumerate(self.groups):
+            part = {name: frames.from_arrow(s.next(at)) for name, s in streams.items()}
+            yield part, ids, _named_elsewhere(part)
+            del part  # before the next is read
+
+    def column(self, name: str, column: str) -> Iterator[pyarrow.ChunkedArray]:
+        """One column of each part, only it (and the rows' sources) read."""
+        names = parquet.read_schema(self.paths[name]).names
+        if column not in names:
+            yield from (pyarrow.chunked_array([], pyarrow.string()) for _ in range(self.count))
+            return
+        wanted = [c for c in dict.fromkeys([column, _SOURCE[name]]) if c in names]
+        stream = _Stream(name, self.paths[name], wanted, self)
+        for at in range(self.count):
+            yield stream.next(at)[column]
+
+
+def _named_elsewhere(part: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """The statistics the part's observations name that are not among its own: another
+    part's, found there on keys alone (csedata.validation.parts)."""
+    obs, stats = part.get("observations"), part.get("statistics")
+    if obs is None or stats is None or "statistic_id" not in obs or "statistic_id" not in stats:
+        return pd.Series([], dtype=object)
+    named = obs["statistic_id"].dropna()
+    return named[~named.isin(stats["statistic_id"])].drop_duplicates()
+
+
+def check(release: Path, tables: Mapping[str, Path]) -> Report:
+    """The tables' own checks of a release, its SPLIT tables a part at a time, each part
+    let go before the next is read."""
+    released = Released(tables)
+    root = release.parent.parent  # the project's (processed/<version>): no file read there
+    validation = Validation(root, released.order, released.small, {}, None)
+    named: list[pd.Series] = []
+    for part, ids, elsewhere in released.parts():
+        validation.part(part, ids, elsewhere)
+        named.append(elsewhere)
+        del part
+        gc.collect()  # pandas' frames sit in reference cycles: a part's, and its Arrow memory
+        memory.give_back()
+    elsewhere = pd.concat(named, ignore_index=True).drop_duplicates()
+    return validation.report(released, elsewhere if len(elsewhere) else None)
