@@ -6,8 +6,8 @@ parts read from its Parquet files a record batch at a time: the small tables who
 SPLIT tables cut on source boundaries into parts of at least PART_ROWS observations,
 the sources taken in the sources table's order. A row goes with its source: observations,
 ledger and tables by source_id, a statistic by the source its id begins with (its primary
-observation's, whose id it is). A row whose source is not in sources goes with the last
-part, whose checks name it.
+observation's, whose id it is); a row that names no source of the release stays with
+the row before it, whose part checks it (and names what is wrong).
 
 The build writes each source's rows together, in that order, so each table is read once,
 front to back. A release whose rows lie otherwise verifies the same: rows read ahead of
@@ -53,14 +53,12 @@ def _sources(name: str, batch: pyarrow.RecordBatch) -> pl.Series:
     return keys
 
 
-def _counts(name: str, path: Path) -> Counter[str | None]:
-    """Rows per source, the table's source column alone read."""
-    column = _SOURCE[name]
-    if column not in parquet.read_schema(path).names:
-        return Counter({None: parquet.num_rows(path)})
+def _counts(path: Path) -> Counter[str | None]:
+    """Observations per source, their source column alone read."""
     counts: Counter[str | None] = Counter()
-    for batch in parquet.read_batches(path, [column])[1]:
-        counts.update(dict(_sources(name, batch).value_counts().iter_rows()))
+    if _SOURCE["observations"] in parquet.read_schema(path).names:
+        for batch in parquet.read_batches(path, [_SOURCE["observations"]])[1]:
+            counts.update(dict(_sources("observations", batch).value_counts().iter_rows()))
     return counts
 
 
@@ -80,25 +78,24 @@ def _cut(ids: list[str], rows: Mapping[str | None, int]) -> list[list[str]]:
     return groups
 
 
+Routed = Iterator[tuple[pyarrow.RecordBatch, np.ndarray]]
+
+
 class _Stream:
     """A SPLIT table's rows (its ``columns``), a part at a time, in part order."""
 
     def __init__(self, name: str, path: Path, columns: list[str] | None, release: Released):
-        self.schema, self.batches = parquet.read_batches(path, columns)
-        self.name, self.part_of = name, release.part_of
+        self.schema, batches = parquet.read_batches(path, columns)
+        self.batches = release.route(name, batches)
         self.wanted = release.wanted[name]
-        self.last = len(self.wanted) - 1
         self.held: dict[int, list[pyarrow.RecordBatch]] = {}
 
     def next(self, part: int) -> pyarrow.Table:
         held = self.held.setdefault(part, [])
         while sum(b.num_rows for b in held) < self.wanted[part]:
-            batch = next(self.batches, None)
-            if batch is None:
+            batch, at = next(self.batches, (None, None))
+            if batch is None or at is None:
                 break
-            keys = _sources(self.name, batch)
-            parts = keys.replace_strict(self.part_of, default=self.last, return_dtype=pl.Int64)
-            at = parts.fill_null(self.last).to_numpy()
             for p in np.unique(at):  # a batch of one part (the rule) is taken as it is
                 mine = at == p
                 rows = batch if mine.all() else batch.filter(pyarrow.array(mine))
@@ -116,17 +113,32 @@ class Released:
         self.small = {n: parquet.read_frame(p) for n, p in tables.items() if n not in SPLIT}
         sources = self.small.get("sources", pd.DataFrame())
         ids = [str(s) for s in sources["source_id"]] if "source_id" in sources else []
-        rows = {name: _counts(name, path) for name, path in self.paths.items()}
-        self.groups = _cut(ids, rows.get("observations", Counter()))
+        obs = self.paths.get("observations")
+        self.groups = _cut(ids, _counts(obs) if obs else Counter())
         self.part_of = {sid: at for at, group in enumerate(self.groups) for sid in group}
         self.count = len(self.groups)
-        self.wanted = {name: self._by_part(counts) for name, counts in rows.items()}
+        self.wanted = {name: self._wanted(name, path) for name, path in self.paths.items()}
 
-    def _by_part(self, counts: Counter[str | None]) -> list[int]:
-        wanted = [0] * self.count
-        for sid, n in counts.items():
-            wanted[self.part_of.get(sid or "", self.count - 1)] += n
-        return wanted
+    def route(self, name: str, batches: Iterator[pyarrow.RecordBatch]) -> Routed:
+        """Each batch with the part of each row: its source's; for a row that names no
+        source of the release, that of the row before it (the first part's, if none is)."""
+        last = 0
+        for batch in batches:
+            parts = _sources(name, batch).replace_strict(
+                self.part_of, default=None, return_dtype=pl.Int64
+            )
+            at = parts.fill_null(strategy="forward").fill_null(last).to_numpy()
+            last = int(at[-1]) if len(at) else last
+            yield batch, at
+
+    def _wanted(self, name: str, path: Path) -> list[int]:
+        """Rows per part, the table's source column alone read (or its first, if none)."""
+        names = parquet.read_schema(path).names
+        columns = [_SOURCE[name]] if _SOURCE[name] in names else names[:1]
+        wanted = np.zeros(self.count, dtype=np.int64)
+        for _, at in self.route(name, parquet.read_batches(path, columns)[1]):
+            wanted += np.bincount(at, minlength=self.count)
+        return [int(n) for n in wanted]
 
     def parts(self) -> Iterator[ReleasedPart]:
         streams = {name: _Stream(name, path, None, self) for name, path in self.paths.items()}
