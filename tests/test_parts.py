@@ -21,9 +21,10 @@ from tests.conftest import REPO
 
 
 def _checked(project: Path, batch_size: int, part_rows: int) -> validation.Checked:
-    pytest.MonkeyPatch().setattr(stored, "PART_ROWS", part_rows)
-    groups = pipeline.plan(project, None, batch_size)
-    return pipeline.check(project, pipeline.extract_batches(project, groups))
+    with pytest.MonkeyPatch.context() as patch:  # undone after: verify reads parts too
+        patch.setattr(stored, "PART_ROWS", part_rows)
+        groups = pipeline.plan(project, None, batch_size)
+        return pipeline.check(project, pipeline.extract_batches(project, groups))
 
 
 def _linked_whole(project: Path, obs: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,9 @@ the checks of what the figures say, which need the specs of the code that built 
 parts read from its Parquet files a record batch at a time: the small tables whole, the
 SPLIT tables cut on source boundaries into parts of at least PART_ROWS observations,
 the sources taken in the sources table's order. A row goes with its source: observations,
-ledger and tables by source_id, a statistic by the source its id begins with (its primary
-observation's, whose id it is); a row that names no source of the release stays with
+ledger and tables by source_id, a statistic with its primary observation (whose id it
+is: found by the source the id begins with, or, for an id that does not begin with its
+observation's source, by the id); a row that names no source of the release stays with
 the row before it, whose part checks it (and names what is wrong).
 
 The build writes each source's rows together, in that order, so each table is read once,
@@ -117,16 +118,39 @@ class Released:
         self.groups = _cut(ids, _counts(obs) if obs else Counter())
         self.part_of = {sid: at for at, group in enumerate(self.groups) for sid in group}
         self.count = len(self.groups)
+        self.moved = self._moved(obs) if obs else {}
         self.wanted = {name: self._wanted(name, path) for name, path in self.paths.items()}
+
+    def _moved(self, path: Path) -> dict[str, int]:
+        """The part of each observation whose id does not begin with its source, by id:
+        a statistic goes by its id to its primary observation's part, and the build
+        holds to no rule for an id (a test adds one)."""
+        columns = ["source_id", "observation_id"]
+        if not set(columns) <= set(parquet.read_schema(path).names):
+            return {}
+        moved: dict[str, int] = {}
+        for batch in parquet.read_batches(path, columns)[1]:
+            ids = pl.Series(batch.column("observation_id")).cast(pl.String, strict=False)
+            own = self._parts(_sources("observations", batch))
+            named = self._parts(ids.str.split_exact("/", 1).struct.field("field_0"))
+            off = own.is_not_null() & own.ne_missing(named)
+            moved |= dict(zip(ids.filter(off).to_list(), own.filter(off).to_list(), strict=True))
+        return moved
+
+    def _parts(self, sources: pl.Series) -> pl.Series:
+        """The part of each source named (null for one the release does not hold)."""
+        return sources.replace_strict(self.part_of, default=None, return_dtype=pl.Int64)
 
     def route(self, name: str, batches: Iterator[pyarrow.RecordBatch]) -> Routed:
         """Each batch with the part of each row: its source's; for a row that names no
         source of the release, that of the row before it (the first part's, if none is)."""
         last = 0
         for batch in batches:
-            parts = _sources(name, batch).replace_strict(
-                self.part_of, default=None, return_dtype=pl.Int64
-            )
+            parts = self._parts(_sources(name, batch))
+            if name == "statistics" and self.moved and "statistic_id" in batch.schema.names:
+                ids = pl.Series(batch.column("statistic_id")).cast(pl.String, strict=False)
+                moved = ids.replace_strict(self.moved, default=None, return_dtype=pl.Int64)
+                parts = moved.fill_null(parts)
             at = parts.fill_null(strategy="forward").fill_null(last).to_numpy()
             last = int(at[-1]) if len(at) else last
             yield batch, at
