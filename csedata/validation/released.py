@@ -82,6 +82,14 @@ def _cut(ids: list[str], rows: Mapping[str | None, int]) -> list[list[str]]:
 Routed = Iterator[tuple[pyarrow.RecordBatch, np.ndarray]]
 
 
+def _looked_up(keys: pl.Series, parts: Mapping[str, int]) -> pl.Series:
+    """The part of each key (null for one not in ``parts``), looked up once per distinct
+    key: a batch names a few sources."""
+    distinct = keys.drop_nulls().unique()
+    found = pl.Series([parts.get(k) for k in distinct.to_list()], dtype=pl.Int64)
+    return keys.replace_strict(distinct, found, default=None, return_dtype=pl.Int64)
+
+
 class _Stream:
     """A SPLIT table's rows (its ``columns``), a part at a time, in part order."""
 
@@ -139,7 +147,7 @@ class Released:
 
     def _parts(self, sources: pl.Series) -> pl.Series:
         """The part of each source named (null for one the release does not hold)."""
-        return sources.replace_strict(self.part_of, default=None, return_dtype=pl.Int64)
+        return _looked_up(sources, self.part_of)
 
     def route(self, name: str, batches: Iterator[pyarrow.RecordBatch]) -> Routed:
         """Each batch with the part of each row: its source's; for a row that names no
@@ -149,8 +157,7 @@ class Released:
             parts = self._parts(_sources(name, batch))
             if name == "statistics" and self.moved and "statistic_id" in batch.schema.names:
                 ids = pl.Series(batch.column("statistic_id")).cast(pl.String, strict=False)
-                moved = ids.replace_strict(self.moved, default=None, return_dtype=pl.Int64)
-                parts = moved.fill_null(parts)
+                parts = _looked_up(ids, self.moved).fill_null(parts)
             at = parts.fill_null(strategy="forward").fill_null(last).to_numpy()
             last = int(at[-1]) if len(at) else last
             yield batch, at
