@@ -165,3 +165,16 @@ def test_a_statistic_goes_with_its_observation(
     assert verify.problems(folder) == []
     _a_source_a_part(monkeypatch, folder)
     assert verify.problems(folder) == []
+
+
+def test_a_table_without_its_source_column_is_one_part_named(
+    monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> None:
+    """The ledger without source_id: its rows, naming no part, are read with the first,
+    and what fails is named by the table (its rows cannot be), not a traceback."""
+    ledger = pq.read_table(folder / "ledger.parquet")
+    _replace(folder, "ledger", ledger.drop_columns(["source_id"]))
+    whole = verify.problems(folder)
+    assert f"{folder}: columns-present: table ledger: Column 'source_id' is missing." in whole
+    _a_source_a_part(monkeypatch, folder)
+    assert verify.problems(folder) == whole
