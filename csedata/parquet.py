@@ -7,7 +7,7 @@ rebuild can be compared with a release by checksum alone.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,6 +126,31 @@ def _readable(read: Callable[[Path], T], path: Path) -> T:
 def read_table(path: Path, columns: list[str] | None = None) -> pyarrow.Table:
     """The file's table, or only the ``columns`` named (the rest is not read)."""
     return _readable(lambda p: pq.read_table(p, columns=columns), path)
+
+
+# rows of a record batch read back: Arrow decodes a batch at a time, and the reader of a
+# table a part at a time holds at most one batch beyond its part
+BATCH_ROWS = 8_192
+
+
+def read_batches(
+    path: Path, columns: list[str] | None = None
+) -> tuple[pyarrow.Schema, Iterator[pyarrow.RecordBatch]]:
+    """The schema of the file's ``columns`` (default: all) and their rows BATCH_ROWS at a
+    time, never the whole file: a damaged file is one CsedataError naming it, wherever it
+    breaks."""
+    file = _readable(pq.ParquetFile, path)
+    schema = file.schema_arrow
+    if columns is not None:
+        fields = [schema.field(c) for c in columns]
+        schema = pyarrow.schema(fields, metadata=schema.metadata)
+
+    def batches() -> Iterator[pyarrow.RecordBatch]:
+        read = file.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+        while (batch := _readable(lambda _: next(read, None), path)) is not None:
+            yield batch
+
+    return schema, batches()
 
 
 def read_schema(path: Path) -> pyarrow.Schema:

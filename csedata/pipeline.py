@@ -38,7 +38,7 @@ from csedata.registry import Source, load_registry, select
 from csedata.report import Report
 from csedata.spec import Declarations, Patterns, SameFigure, Spec, load_patterns, load_spec
 from csedata.threads import beside, collector_paused
-from csedata.validation import flags
+from csedata.validation import flags, stored
 from csedata.validation.relations import weigh_all
 from csedata.vocabularies import Vocabularies, load_vocabularies
 from schemas import LEDGER, SOURCES, TABLES, frame
@@ -303,13 +303,9 @@ def extract_batches(
     return Extracted([source for group in groups for source in group], run(root, groups))
 
 
-# observations a part holds at least (batches are added until it does): a part is
-# assembled and checked whole, so memory follows it rather than the corpus
-PART_ROWS = 65_536
-
-
 def part_groups(extracted: Extracted) -> Iterator[tuple[list[str], list[Path]]]:
-    """Consecutive batches as parts: each part's source ids and batches."""
+    """Consecutive batches as parts (of stored.PART_ROWS observations at least): each
+    part's source ids and batches."""
     ids: list[str] = []
     paths: list[Path] = []
     rows, at = 0, 0
@@ -318,7 +314,7 @@ def part_groups(extracted: Extracted) -> Iterator[tuple[list[str], list[Path]]]:
         paths.append(batch.path)
         at += batch.sources
         rows += pyarrow.ipc.open_file(batch.path / "observations.arrow").count_rows()
-        if rows >= PART_ROWS:
+        if rows >= stored.PART_ROWS:
             yield ids, paths
             ids, paths, rows = [], [], 0
     if paths:

@@ -3,7 +3,8 @@
 The manifest lists every file of a release with its sha256 and size; nothing may
 be missing, changed or added (csedata.manifest). Only when the bytes hold are
 the manifest's claims checked and the tables read back and run through the
-pandera schemas again (csedata.validation), if the release was written under these
+pandera schemas again, a part at a time as the build checks them
+(csedata.validation.released), if the release was written under these
 schemas (schemas.SCHEMA_VERSION in its manifest): an older one was validated by the
 schemas of its day, and its checksums show it is what was validated. A release a
 command builds on or compares is first checked soundly but cheaply
@@ -17,6 +18,7 @@ from typing import Any
 
 from csedata import datapackage, manifest, parquet, privacy, redact, store, validation
 from csedata.errors import CsedataError
+from csedata.validation import released
 from schemas import SCHEMA_VERSION, schema_for
 
 
@@ -87,10 +89,10 @@ def problems(release: Path, deep: bool = True, version: str | None = None) -> li
         tables = datapackage.tables(release)
         if not deep:
             return lines + _type_problems(release, tables)
-        frames = {name: parquet.read_frame(path) for name, path in tables.items()}
+        report = released.check(release, tables)  # a part at a time, as the build checks
     except CsedataError as exc:
         return [str(exc)]
-    return lines + [f"{release}: {line}" for line in validation.failures(frames)]
+    return lines + [f"{release}: {line}" for line in validation.error_lines(report.checks)]
 
 
 def releases(root: Path, version: str | None = None, every: bool = False) -> dict[Path, list[str]]:

@@ -14,15 +14,17 @@ import pytest
 from csedata import durable, parquet, pipeline, statistics, validation
 from csedata.registry import load_registry
 from csedata.spec import Declarations, SameFigure, load_cross_source
+from csedata.validation import stored
 from csedata.validation.relations import CROSS, weigh_all
 from schemas import schema_for
 from tests.conftest import REPO
 
 
 def _checked(project: Path, batch_size: int, part_rows: int) -> validation.Checked:
-    pytest.MonkeyPatch().setattr(pipeline, "PART_ROWS", part_rows)
-    groups = pipeline.plan(project, None, batch_size)
-    return pipeline.check(project, pipeline.extract_batches(project, groups))
+    with pytest.MonkeyPatch.context() as patch:  # undone after: verify reads parts too
+        patch.setattr(stored, "PART_ROWS", part_rows)
+        groups = pipeline.plan(project, None, batch_size)
+        return pipeline.check(project, pipeline.extract_batches(project, groups))
 
 
 def _linked_whole(project: Path, obs: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,14 @@ reviewers traced to a source (reviews). It reads tables, never raw files: nothin
 here extracts (csedata.pipeline does)."""
 
 from csedata.validation.parts import TITLE
-from csedata.validation.run import build_report, crossed, failures, first_error, require_valid
+from csedata.validation.run import (
+    build_report,
+    crossed,
+    error_lines,
+    failures,
+    first_error,
+    require_valid,
+)
 from csedata.validation.stored import SPLIT, Tables
 from csedata.validation.validated import Checked, Part, Validated, check, check_parts
 
@@ -20,6 +27,7 @@ __all__ = [
     "check",
     "check_parts",
     "crossed",
+    "error_lines",
     "failures",
     "first_error",
     "require_valid",

@@ -20,14 +20,26 @@ def merged(results: list[CheckResult]) -> list[CheckResult]:
 
 
 def _one(entries: list[CheckResult]) -> CheckResult:
+    """The entries as one; a failure another part listed already (a reference to the same
+    missing value, a missing column) is listed once, as one run lists it."""
     if len(entries) == 1:
         return entries[0]
+    seen: set[tuple[str, str, str]] = set()
+    failures = []
+    for at, entry in enumerate(entries):
+        if at:
+            failures += [f for f in entry.failures if _said(f) not in seen]
+        seen |= {_said(f) for f in entry.failures}
     return with_failures(
         entries[0].model_copy(update={"checked": sum(e.checked for e in entries)}),
         errors=sum(e.errors for e in entries[1:]),
         warnings=sum(e.warnings for e in entries[1:]),
-        failures=[f for e in entries[1:] for f in e.failures],
+        failures=failures,
     )
+
+
+def _said(failure: Failure) -> tuple[str, str, str]:
+    return failure.severity, failure.where, failure.message
 
 
 def with_failures(

@@ -35,7 +35,7 @@ from csedata.validation.references import joined, reference_results, uses
 from csedata.validation.relation_results import exclusive_ids, relation_results
 from csedata.validation.reviews import Reviews
 from csedata.validation.schema import schema_results, well_formed
-from csedata.validation.stored import Tables
+from csedata.validation.stored import Keys
 from schemas import schema_for
 
 TITLE = "csedata validation report"
@@ -47,7 +47,9 @@ class Validation:
 
     ``order`` is the tables' order in the release, ``small`` the whole small tables,
     ``crossed`` the observations of the sources _cross_source.yaml names (with their
-    statistic).
+    statistic). Without ``crossed``, only the tables' own checks run (their schemas and
+    references: what verify re-runs of a release, csedata.validation.released); the rest
+    weighs what the figures say, by the specs of the code that built them.
     """
 
     def __init__(
@@ -56,10 +58,11 @@ class Validation:
         order: list[str],
         small: Mapping[str, pd.DataFrame],
         declarations: Mapping[str, Declarations],
-        crossed: pd.DataFrame,
+        crossed: pd.DataFrame | None,
     ) -> None:
         sources = small["sources"]
-        ids = [str(s) for s in sources["source_id"]]
+        self.files, self.inputs = _by_source(sources, "file"), _by_source(sources, "sha256")
+        ids = list(self.files)
         self.specs = {sid: declarations[sid] for sid in ids if sid in declarations}
         for sid, spec in self.specs.items():
             taken = sorted({r.id for r in spec.checks} & arithmetic.NAMES)
@@ -67,21 +70,20 @@ class Validation:
                 raise CsedataError(
                     f"flows/specs/{sid}.yaml", f"checks: id {taken[0]!r} names a table check"
                 )
-        cross = load_cross_source(root)
+        cross = load_cross_source(root) if crossed is not None else None
         self.root, self.order, self.small = root, order, dict(small)
-        self.reviews = Reviews(self.specs, cross.inconsistencies)
-        self.files = dict(zip(sources["source_id"], sources["file"], strict=True))
-        self.inputs = dict(zip(sources["source_id"], sources["sha256"], strict=True))
+        self.reviews = Reviews(self.specs, cross.inconsistencies if cross else [])
         self.sections: dict[str, list[CheckResult]] = {
             k: [] for k in ("schema", "reference", "table", "declared")
         }
         self.charts: list[Chart] = []
         self.used: list[pd.DataFrame] = []
         self.observations, self.first = 0, True
-        self.formed = well_formed({"observations": crossed})
+        self.content = crossed is not None
+        self.formed = crossed is None or well_formed({"observations": crossed})
         self.cross: list[CheckResult] = []
         self.exclusive: set[str] = set()
-        if self.formed:
+        if cross is not None and crossed is not None and self.formed:
             declared = [(relations.CROSS, r) for r in cross.checks]
             outcomes = relations.weigh_all(crossed, declared, ids)
             found = relation_results(crossed, outcomes, self.reviews)
@@ -97,7 +99,8 @@ class Validation:
     ) -> pd.DataFrame:
         """Check a part (its SPLIT tables; ``source_ids``: its sources; ``elsewhere``: the
         statistics its observations may name in another part) and return its
-        observations flagged with the warnings that quote them."""
+        observations flagged with the warnings that quote them (as they were, if only the
+        tables' own checks run)."""
         frames = {n: tables[n] if n in tables else self.small[n] for n in self.order}
         owners = set(frames) if self.first else set(tables)
         checked = {n: frames[n] for n in frames if n in owners}
@@ -114,7 +117,7 @@ class Validation:
         found = in_context(self.root, self.files, obs, found)
         for result in found:
             self.sections[result.id.split(":")[0]].append(result)
-        return flag(obs, found + self.cross)
+        return flag(obs, found + self.cross) if self.content else obs
 
     def _checks(
         self,
@@ -127,6 +130,8 @@ class Validation:
         obs = frames["observations"]
         found = reference_results(frames, owners, elsewhere, used=[])
         self.used = joined(self.used, uses(obs))  # checked once, in report
+        if not self.content:
+            return found
         declared = [
             (sid, r) for sid in source_ids if sid in self.specs for r in self.specs[sid].checks
         ]
@@ -144,8 +149,8 @@ class Validation:
             )
         return found
 
-    def report(self, stored: Tables | None = None, elsewhere: pd.Series | None = None) -> Report:
-        """The report over every part checked (``stored``: the parts written, whose ids are
+    def report(self, stored: Keys | None = None, elsewhere: pd.Series | None = None) -> Report:
+        """The report over every part checked (``stored``: the parts' keys, whose ids are
         checked for repeats across parts, and ``elsewhere`` among their statistics)."""
         results = merged(self.sections["schema"])
         if stored is not None and stored.count > 1:
@@ -170,7 +175,15 @@ class Validation:
         )
 
 
-def _unique_across(stored: Tables, results: list[CheckResult]) -> list[CheckResult]:
+def _by_source(sources: pd.DataFrame, column: str) -> dict[str, str]:
+    """Each source's ``column`` by its id (none from a sources table without them: its
+    schema check names what is missing)."""
+    if {"source_id", column} - set(sources.columns):
+        return {}
+    return dict(zip(sources["source_id"], sources[column], strict=True))
+
+
+def _unique_across(stored: Keys, results: list[CheckResult]) -> list[CheckResult]:
     """The unique columns of the parted tables, each value in one part only: a repeat
     within a part its own check found; one across parts only the keys show."""
     by_id = {r.id: r for r in results}
@@ -209,7 +222,7 @@ def _part_numbers(values: list[pl.Series]) -> pl.Series:
 
 
 def _statistics_there(
-    stored: Tables, elsewhere: pd.Series, references: list[CheckResult]
+    stored: Keys, elsewhere: pd.Series, references: list[CheckResult]
 ) -> list[CheckResult]:
     """The statistics parts were allowed to name in another part are in one."""
     wanted = pl.DataFrame({"id": sorted(set(elsewhere.astype(str)))}, schema={"id": pl.String})

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from csedata.errors import CsedataError
-from csedata.report import Report
+from csedata.report import CheckResult, Report
 from csedata.spec import Declarations, load_cross_source
 from csedata.validation import relations
 from csedata.validation.parts import Validation
@@ -59,6 +59,11 @@ def failures(frames: Mapping[str, pd.DataFrame]) -> list[str]:
     """
     results = schema_results(frames)
     results += reference_results(frames) if well_formed(frames) else []
+    return error_lines(results)
+
+
+def error_lines(results: list[CheckResult]) -> list[str]:
+    """Each error listed in ``results``, one line: check, where, what."""
     return [
         f"{check.name}: {failure.where}: {failure.message}"
         for check in results

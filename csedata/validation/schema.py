@@ -132,8 +132,15 @@ def _case_keys(cases: pd.DataFrame) -> pd.Series:
     return owner + ":" + number.astype(str).where(numbered, check)
 
 
+# the columns that name a row, where its primary key does not (or says less)
+_NAMED_BY = {"observations": ["observation_id"], "ledger": ["token", "source_id", "char_start"]}
+
+
 def _row_where(name: str, df: pd.DataFrame, index: Any) -> tuple[str, list[Quote]]:
-    if index is None or pd.isna(index) or index not in df.index:
+    """The row a failure is on, by what names it; the table, for a row the table lacks
+    the columns to name (a release read back may lack any)."""
+    named_by = _NAMED_BY.get(name) or primary_key(schema_for(name))
+    if index is None or pd.isna(index) or index not in df.index or set(named_by) - set(df):
         return f"table {name}", []
     row: Any = df.loc[index]
     if name == "observations":

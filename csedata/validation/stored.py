@@ -16,7 +16,7 @@ import tempfile
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow
@@ -28,7 +28,23 @@ from schemas import schema_for
 
 # the tables that grow with the corpus, held in parts; every other table is whole
 SPLIT = ("observations", "ledger", "tables", "statistics")
+# observations a part holds at least (sources are added until it does): a part is
+# assembled and checked whole, so memory follows it rather than the corpus
+PART_ROWS = 65_536
 FOLDER = Path(".cache") / "validated"
+
+
+class Keys(Protocol):
+    """What the checks across parts read (csedata.validation.parts): the tables' order, the
+    small ones whole, and a column of each of the ``count`` parts of the others, in part
+    order. ``Tables`` holds the parts written; a release read back (csedata.validation.
+    released) is another."""
+
+    order: list[str]
+    small: dict[str, pd.DataFrame]
+    count: int
+
+    def column(self, name: str, column: str) -> Iterator[pyarrow.ChunkedArray]: ...
 
 
 def _clear_stale(folder: Path) -> None:
