@@ -15,6 +15,7 @@ import typer
 from csedata import onboardcommands
 from csedata.batches import BATCH_SIZE
 from csedata.boundary import guard
+from csedata.commandgroup import CommandGroup
 from csedata.options import RootOption, VerboseOption
 from csedata.serve import WEEKLY
 
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
     from csedata.summary import RunResult
 
 app = typer.Typer(
+    cls=CommandGroup,
     add_completion=False,
     no_args_is_help=True,
-    help=__doc__,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -84,7 +85,10 @@ def run_release(
 @app.callback()
 def _group() -> None:
     """csedata: validated, versioned releases of published statistics on child sexual
-    exploitation offenses, sentencing and enforcement."""
+    exploitation offenses, sentencing and enforcement.
+
+    A new source, in the usual order: add-source → check-spec (until clean) → release.
+    """
 
 
 @app.command("release")
