@@ -59,12 +59,13 @@ def run_release(
     (csedata.uptodate): it verifies every raw file and keys every batch, and
     needs no orchestration. A refresh or a rebuild always runs the flow.
     """
-    from csedata import uptodate
+    from csedata import summary, uptodate
     from csedata.summary import RunResult
 
     plan = uptodate.check(root.resolve(), sources, batch_size)
     if plan.unchanged is not None and not refresh and rebuild_into is None:
-        return RunResult(plan.unchanged, extracted=0, cached=plan.sources)
+        unreviewed = summary.unreviewed_warnings(plan.unchanged.path)
+        return RunResult(plan.unchanged, 0, plan.sources, unreviewed=unreviewed)
 
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
