@@ -6,15 +6,19 @@ code 1 for a bad root (like any bad input) and 2 for a usage error (as click has
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from typer.main import get_command
 from typer.testing import CliRunner
 
 import csedata
+from csedata import store
 from csedata.cli import app
 from csedata.errors import CsedataError
+from schemas import SCHEMA_VERSION
 
 GROUP = get_command(app)
 ROOTED = sorted(
@@ -76,3 +80,18 @@ def test_help_reflows_docstrings() -> None:
     assert "Exit 0 when nothing needs a decision" in done.stdout
     assert "add-source → check-spec (until clean) → release" in done.stdout
 
+
+def test_verify_all_says_which_releases_had_their_tables_validated(tmp_path: Path) -> None:
+    """Only a release written under the current schemas is re-validated; verify says which."""
+    shutil.copytree(REPO / "processed", tmp_path / "processed", ignore=shutil.ignore_patterns(".*"))
+    done = CliRunner().invoke(app, ["verify", "--all", "--root", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(store.versions(tmp_path))
+    for line, version in zip(lines, store.versions(tmp_path), strict=True):
+        written = store.read_manifest(tmp_path / "processed" / version).get("schema_version")
+        current = f"tables re-validated under schema version {SCHEMA_VERSION})"
+        assert line.endswith(current) == (written == SCHEMA_VERSION), line
+        assert line.endswith("bytes and claims only, tables not re-validated)") != (
+            written == SCHEMA_VERSION
+        ), line
