@@ -268,8 +268,8 @@ def verify_command(
     root: RootOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
-    """Recompute every checksum of a release, check its manifest's claims and re-run the
-    schemas on its tables."""
+    """Recompute every checksum of a release, check its manifest's claims and, if it was
+    written under the current schemas, re-run them on its tables; each ok line says which."""
     from csedata import verify
 
     results = verify.releases(root, version, every)
