@@ -102,10 +102,11 @@ def _outside_tables(text: str, patterns: Patterns) -> list[re.Match[str]]:
 def draft(source_id: str, text: str, patterns: Patterns) -> str:
     """The draft spec's YAML: valid as it is (nothing declared), everything as comments."""
     out = [
-        f"# Draft spec for {source_id}, written by csedata add-source. Every table and every",
+        f"# Draft spec for {source_id}, written by ./run add-source. Every table and every",
         "# number token of the prepared text is listed below as a comment: uncomment each",
         "# table entry you keep (check its row_titles), and make each token a figure (under",
-        "# figures:) or an exclusion (under exclude:). `csedata check-spec ID` lists what is left.",
+        "# figures:) or an exclusion (under exclude:); what is left is listed by",
+        f"# `./run check-spec {source_id}`.",
         f"source_id: {source_id}",
         "defaults:",
         "  measure: null  # an id of flows/vocabularies/measures.yaml (or one per unit)",

@@ -21,11 +21,18 @@ def load(
     """One table of a release as a DataFrame; its sha256 must match the release's manifest.
 
     ``version_or_path`` is a version ('1.0.0') under ``root``/processed/, a release
-    directory, or None for the latest release. ``table`` is a table's path inside
-    the release without '.parquet': 'observations', 'sources', 'ledger' or 'tables'
-    (releases 1.x hold 'tables/<source_id>/<table_id>' instead of 'tables').
+    directory, or None for the latest release. ``table`` is the path of any Parquet
+    file the release's manifest lists, without '.parquet' ('observations',
+    'statistics', 'producers', 'validation/results', ...; releases 1.x hold
+    'tables/<source_id>/<table_id>' instead of 'tables').
     """
-    release = store.resolve(Path(root), version_or_path)
+    try:
+        release = store.resolve(Path(root), version_or_path)
+    except CsedataError as exc:  # most often: run from outside the project folder
+        looked = f"looked in {(Path(root) / store.PROCESSED).resolve()}"
+        if not store.versions(Path(root)):
+            looked += "; pass root= the project folder: csedata.load(root='path/to/csedata')"
+        raise CsedataError(exc.where, f"{exc.problem} ({looked})") from None
     files = store.read_manifest(release)["files"]
     rel = f"{table}.parquet"
     if rel not in files:

@@ -49,6 +49,8 @@ def add_source_command(
     source, spec = add_source(root.resolve(), origin, fields, datetime.now(UTC).date())
     typer.echo(f"registered {source.source_id}: raw/{source.file} ({source.media_type})")
     typer.echo(f"draft spec: {spec.relative_to(root.resolve())}")
+    then = f"then check-spec {source.source_id} until clean, then release"
+    typer.echo(f"next: edit the draft, {then}")
 
 
 @guard

@@ -15,6 +15,8 @@ from csedata import store
 from csedata.publish import Published, Rebuilt
 from csedata.refresh import Result, Status
 
+REPORT = Path("validation") / "report.json"  # in a release; report.html beside it
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -42,6 +44,16 @@ def observation_rows(root: Path, version: str | None) -> int | None:
     entry = files.get("observations.parquet") if isinstance(files, dict) else None
     rows = entry.get("rows") if isinstance(entry, dict) else None
     return rows if isinstance(rows, int) else None
+
+
+def unreviewed_warnings(release: Path) -> int:
+    """The warnings no reviewer had explained when ``release`` was written, as its
+    validation report counts them: a run that finds it up to date says what its writer said."""
+    path = release / REPORT
+    report = store.read_json(path, "the release's validation report") if path.is_file() else {}
+    counts = report.get("summary")
+    count = counts.get("unreviewed") if isinstance(counts, dict) else None
+    return count if isinstance(count, int) else 0
 
 
 def _plural(n: int, word: str) -> str:
@@ -77,7 +89,7 @@ def line(run: RunResult) -> str:
         )
     if run.unreviewed:
         n = _plural(run.unreviewed, "unreviewed warning")
-        text += f"; needs a decision: {n} (see its report)"
+        text += f"; needs a decision: {n} (see {release.path / REPORT.with_suffix('.html')})"
     return text if run.refresh is None else f"refresh: {counts(run.refresh)}; {text}"
 
 

@@ -120,6 +120,7 @@ def test_the_command(project: Path) -> None:
     assert done.exit_code == 0, done.output
     assert done.stdout == (
         f"registered {SID}: raw/{SID}.pdf (application/pdf)\ndraft spec: flows/specs/{SID}.yaml\n"
+        f"next: edit the draft, then check-spec {SID} until clean, then release\n"
     )
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 1

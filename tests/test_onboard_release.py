@@ -113,7 +113,8 @@ def test_a_pdf_at_a_url_is_added_explained_and_released(
     code, out, _ = cli("add-source", site.url("/report.pdf"), "--id", SID, *FIELDS, *root)
     assert (code, out) == (
         0,
-        f"registered {SID}: raw/{SID}.pdf (application/pdf)\ndraft spec: flows/specs/{SID}.yaml\n",
+        f"registered {SID}: raw/{SID}.pdf (application/pdf)\ndraft spec: flows/specs/{SID}.yaml\n"
+        f"next: edit the draft, then check-spec {SID} until clean, then release\n",
     )
     source = load_registry(project)[SID]
     assert (source.url, source.content_type) == (site.url("/report.pdf"), "application/pdf")

@@ -50,7 +50,8 @@ def _refresh_by_the_command(
         "(nothing written: same statistics as the latest release; "
         f"0 sources extracted, {n_sources} from cache); "
         # the real sources hold one disagreement no one has reviewed (test_validation_flow)
-        "needs a decision: 1 unreviewed warning (see its report)\n"
+        "needs a decision: 1 unreviewed warning "
+        f"(see {project / 'processed' / '1.0.0' / 'validation' / 'report.html'})\n"
     )
     assert tree(project / "processed") == released
 

@@ -117,7 +117,11 @@ def test_a_run_over_one_source_publishes_every_source(
     assert observations["observation_id"].to_pylist() == list(
         built_frames["observations"]["observation_id"]
     )
-    assert run_release(project, None).release.status == "unchanged"
+    again = run_release(project, None)  # answered before Prefect: same summary
+    assert (again.release.status, again.unreviewed) == ("unchanged", first.unreviewed)
+    report = release / "validation" / "report.html"
+    assert (f"needs a decision: {first.unreviewed}" in again.summary) == (first.unreviewed > 0)
+    assert first.unreviewed == 0 or again.summary.endswith(f"(see {report})")
 
 
 def _corrupt_byte(project: Path) -> str:
