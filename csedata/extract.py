@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from csedata import periods
 from csedata.errors import CsedataError
-from csedata.numbers import NumberError, Reading, read_number
+from csedata.numbers import NumberError, Reading, printed, read_number
 from csedata.prepare.document import Prepared
 from csedata.registry import Source
 from csedata.spec import Context, FigureSpec, Spec, TableSpec
@@ -254,6 +254,18 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             )
 
 
+def _whole(text: str, value: tuple[int, int], reading: Reading, where: str) -> None:
+    """Refuse a value that is part of a wider figure ("45" of "About 45%"): its reading
+    would drop the qualifier, the unit or the scale, silently."""
+    lo, hi = printed(text, *value)
+    if (lo, hi) != value and read_number(text[lo:hi]) != reading:
+        raise CsedataError(
+            where,
+            f"value {text[slice(*value)]!r} is part of {text[lo:hi]!r} at "
+            f"{place(text, value[0])}: give the whole figure as printed",
+        )
+
+
 def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     entry = f"figures ({fig.id})"
     where = f"{b.where}: {entry}"
@@ -263,6 +275,7 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     if squeeze(fig.label) not in squeeze(quote):
         raise CsedataError(where, f"label {fig.label!r} is not verbatim in the quote")
     reading = _read(b.text, fig.value, at, where)
+    _whole(b.text, (at, stop), reading, where)
     if fig.unit is not None and (reading.unit, fig.unit) in REFINEMENTS:
         reading = Reading(reading.value, fig.unit, reading.qualifier)
     elif fig.unit is not None and fig.unit != reading.unit:

@@ -193,3 +193,30 @@ def read_number(text: str) -> Reading:
         unit, factor = UNITS[rest]
         return Reading(float(Decimal(repr(value)) * factor), unit, qualifier)
     raise NumberError(f"cannot read {rest!r} after the number in {text!r}")
+
+
+# a word or number as the reader's pieces go: "45%", "2,500", "4.5", "about", "per"
+_PIECE = re.compile(r"\w+(?:[.,]\w+)*%?|%")
+_AROUND = 3  # pieces either side: the longest qualifier ("in excess of") is three words
+
+
+def printed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The widest stretch around text[start:end] that reads as one number: the whole
+    figure as printed ("About 45%" around "45"), or the span itself when nothing wider reads.
+
+    Pieces touching the span are always in it ("145" around "45"); then up to three
+    pieces either side, the longest stretch ``read_number`` reads whole.
+    """
+    pieces = [m.span() for m in _PIECE.finditer(text, max(0, start - 60), end + 60)]
+    inside = [(s, e) for s, e in pieces if s < end and e > start] or [(start, end)]
+    first, last = min(inside[0][0], start), max(inside[-1][1], end)
+    before = [s for s, e in pieces if e <= first][-_AROUND:]
+    after = [e for s, e in pieces if s >= last][:_AROUND]
+    spans = [(lo, hi) for lo in [first, *before] for hi in [last, *after]]
+    for lo, hi in sorted(spans, key=lambda span: span[0] - span[1]):  # longest first
+        try:
+            read_number(text[lo:hi])
+        except NumberError:
+            continue
+        return lo, hi
+    return start, end

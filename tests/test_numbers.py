@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csedata.numbers import QUALIFIERS, NumberError, Reading, read_number
+from csedata.numbers import QUALIFIERS, NumberError, Reading, printed, read_number
 
 ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen "
@@ -444,3 +444,27 @@ def test_source_ratios() -> None:
 def test_scaled_and_ratio_values_are_correctly_rounded(text: str, value: float) -> None:
     """One rounding from the exact value: no 4099999.9999999995 for 4.1 million."""
     assert read_number(text).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "whole"),
+    [
+        ("About 45% of reports were referred.", "45", "About 45%"),
+        ("About 45% of reports were referred.", "45%", "About 45%"),
+        ("received 21.7 million reports", "21.7", "21.7 million"),
+        ("received 21.7 million reports", "1.7", "21.7 million"),
+        ("in some 145 cases", "45", "some 145"),
+        ("More than two-thirds of them", "two-thirds", "More than two-thirds"),
+        ("one in three children", "one", "one in three"),
+        ("rose 45 per cent, then", "45", "45 per cent"),
+        ("in excess of 300 months.", "300", "in excess of 300 months"),
+        # nothing wider reads: the value is the whole figure
+        ("In 2019, 45% of them", "45%", "45%"),
+        ("cases 45-50 of them", "45", "45"),
+        ("it was 45.", "45", "45"),
+    ],
+)
+def test_printed_is_the_whole_figure_around_a_value(text: str, value: str, whole: str) -> None:
+    start = text.index(value)
+    lo, hi = printed(text, start, start + len(value))
+    assert text[lo:hi] == whole
