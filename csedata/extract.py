@@ -7,6 +7,7 @@ checked again by the schema, so a release cannot hold a value its quote lacks.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -164,9 +165,18 @@ def _title_line(b: _Builder, table: TableSpec, where: str) -> int:
         return titles[0]
     at = ", ".join(place(b.text, b.lines[i].start) for i in titles[:3])
     if not titles:
-        offset, near = closest(b.text, table.title)
-        at = f"closest text at {place(b.text, offset)}: {near!r}"
+        at = _closest_title(b, table.title)
     raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1; {at}")
+
+
+def _closest_title(b: _Builder, title: str) -> str:
+    """Where a title not found probably is: the line of the table title closest to it
+    (a typo, "Chanel" for "Channel"), else the closest text anywhere."""
+    near = difflib.get_close_matches(squeeze(title), b.titles, n=1)
+    if near:
+        return f"closest title: {near[0]!r} at {place(b.text, b.lines[b.titles[near[0]][0]].start)}"
+    offset, text = closest(b.text, title)
+    return f"closest text at {place(b.text, offset)}: {text!r}"
 
 
 def _header_line(b: _Builder, index: int, table: TableSpec, where: str) -> int:

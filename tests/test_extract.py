@@ -428,6 +428,18 @@ def test_table_title_missing_or_twice() -> None:
     assert "found 2 times" in failure(twice, make_spec(tables=[TABLE]))
 
 
+@pytest.mark.parametrize(
+    ("title", "hint"),
+    [
+        ("Method of Prodution", "closest title: 'Method of Production' at line 3, col 1 (char 34)"),
+        ("Closing paragraf", "closest text at line 8, col 1 (char "),
+    ],
+)
+def test_a_title_not_found_points_to_the_closest_title(title: str, hint: str) -> None:
+    message = failure(TABLE_TEXT, make_spec(tables=[TABLE | {"title": title}]))
+    assert f"title {title!r} found 0 times, expected 1; {hint}" in message
+
+
 def test_table_total_or_parent_row_missing() -> None:
     message = failure(TABLE_TEXT, make_spec(tables=[TABLE | {"total": "All Offenders"}]))
     assert "tables (method)" in message
