@@ -4,7 +4,7 @@ text that is neither extracted nor excluded, each with its place and sentence.
 A release stops on the first such token (csedata.ledger); while a maintainer turns a
 draft spec (csedata.draftspec) into a real one, `csedata check-spec ID` lists them
 all, so each can be made a figure, a table's cell or an exclusion in one pass. It
-reads and extracts, as a release does, but writes nothing.
+reads, checks the vocabulary ids and extracts, as a release does, but writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from csedata.prepare.dispatch import prepare
 from csedata.registry import load_registry, select
 from csedata.spec import load_patterns, load_spec, spec_path
 from csedata.text import place
+from csedata.vocabularies import load_vocabularies
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def check_spec(root: Path, source_id: str) -> SpecCoverage:
     prepared = prepare(root, source)
     text = prepared.text
     spec = load_spec(root, source_id)
+    # as a release checks it (csedata.pipeline), so a spec check-spec passes is released
+    load_vocabularies(root).check_spec(spec, f"flows/specs/{source_id}.yaml")
     found = extract(source, spec, text, prepared.pages)
     rows, left = account(source_id, text, spec, load_patterns(root), found)
     extracted = sum(1 for row in rows if row["status"] == "extracted")

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from csedata.ledger import TOKEN
+from csedata.numbers import printed
 from csedata.spec import Patterns
 from csedata.text import place, slug
 
@@ -99,6 +100,17 @@ def _outside_tables(text: str, patterns: Patterns) -> list[re.Match[str]]:
     return tokens
 
 
+def _figures(text: str, patterns: Patterns) -> list[tuple[int, int]]:
+    """The span of each figure outside the tables as printed, qualifier and unit included
+    ("About 45%", not "45": a draft accepted as it is must give the right figure); a token
+    inside the figure before it ("three" of "one in three") is that figure."""
+    spans: list[tuple[int, int]] = []
+    for m in _outside_tables(text, patterns):
+        if not spans or m.start() >= spans[-1][1]:
+            spans.append(printed(text, *m.span()))
+    return spans
+
+
 def draft(source_id: str, text: str, patterns: Patterns) -> str:
     """The draft spec's YAML: valid as it is (nothing declared), everything as comments."""
     out = [
@@ -126,15 +138,15 @@ def draft(source_id: str, text: str, patterns: Patterns) -> str:
         for key in ("title", "columns", "total", "responses", "row_titles"):
             out.append(f"#    {key}: {json.dumps(entry[key], ensure_ascii=False)}")
     out.append("figures: []")
-    for m in _outside_tables(text, patterns):
-        sentence = context(text, m.start(), m.end())
-        words = slug(" ".join(text[m.end() : m.end() + 40].split()[:3]))
+    for start, end in _figures(text, patterns):
+        sentence = context(text, start, end)
+        words = slug(" ".join(text[end : end + 40].split()[:3]))
         out += [
-            f"#  # {place(text, m.start())}: {json.dumps(sentence, ensure_ascii=False)}",
-            f"#  - id: {slug(m.group())}-{words}".rstrip("-"),
+            f"#  # {place(text, start)}: {json.dumps(sentence, ensure_ascii=False)}",
+            f"#  - id: {slug(text[start:end])}-{words}".rstrip("-"),
             "#    table_id: TODO",
             f"#    quote: {json.dumps(sentence, ensure_ascii=False)}",
-            f"#    value: {json.dumps(m.group())}",
+            f"#    value: {json.dumps(text[start:end], ensure_ascii=False)}",
             "#    label: TODO",
             "#    title: TODO",
         ]

@@ -7,12 +7,13 @@ checked again by the schema, so a release cannot hold a value its quote lacks.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from csedata import periods
 from csedata.errors import CsedataError
-from csedata.numbers import NumberError, Reading, read_number
+from csedata.numbers import NumberError, Reading, printed, read_number
 from csedata.prepare.document import Prepared
 from csedata.registry import Source
 from csedata.spec import Context, FigureSpec, Spec, TableSpec
@@ -164,9 +165,18 @@ def _title_line(b: _Builder, table: TableSpec, where: str) -> int:
         return titles[0]
     at = ", ".join(place(b.text, b.lines[i].start) for i in titles[:3])
     if not titles:
-        offset, near = closest(b.text, table.title)
-        at = f"closest text at {place(b.text, offset)}: {near!r}"
+        at = _closest_title(b, table.title)
     raise CsedataError(where, f"title {table.title!r} found {len(titles)} times, expected 1; {at}")
+
+
+def _closest_title(b: _Builder, title: str) -> str:
+    """Where a title not found probably is: the line of the table title closest to it
+    (a typo, "Chanel" for "Channel"), else the closest text anywhere."""
+    near = difflib.get_close_matches(squeeze(title), b.titles, n=1)
+    if near:
+        return f"closest title: {near[0]!r} at {place(b.text, b.lines[b.titles[near[0]][0]].start)}"
+    offset, text = closest(b.text, title)
+    return f"closest text at {place(b.text, offset)}: {text!r}"
 
 
 def _header_line(b: _Builder, index: int, table: TableSpec, where: str) -> int:
@@ -254,6 +264,18 @@ def _table(b: _Builder, table: TableSpec) -> Iterator[Observation]:
             )
 
 
+def _whole(text: str, value: tuple[int, int], reading: Reading, where: str) -> None:
+    """Refuse a value that is part of a wider figure ("45" of "About 45%"): its reading
+    would drop the qualifier, the unit or the scale, silently."""
+    lo, hi = printed(text, *value)
+    if (lo, hi) != value and read_number(text[lo:hi]) != reading:
+        raise CsedataError(
+            where,
+            f"value {text[slice(*value)]!r} is part of {text[lo:hi]!r} at "
+            f"{place(text, value[0])}: give the whole figure as printed",
+        )
+
+
 def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     entry = f"figures ({fig.id})"
     where = f"{b.where}: {entry}"
@@ -263,6 +285,7 @@ def _figure(b: _Builder, fig: FigureSpec) -> Observation:
     if squeeze(fig.label) not in squeeze(quote):
         raise CsedataError(where, f"label {fig.label!r} is not verbatim in the quote")
     reading = _read(b.text, fig.value, at, where)
+    _whole(b.text, (at, stop), reading, where)
     if fig.unit is not None and (reading.unit, fig.unit) in REFINEMENTS:
         reading = Reading(reading.value, fig.unit, reading.qualifier)
     elif fig.unit is not None and fig.unit != reading.unit:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from csedata.numberwords import DENOMINATORS, SCALES, SMALL, TENS
+from csedata.numberwords import DENOMINATORS, SCALES, SMALL, TENS, TOKEN_WORDS
 
 QUALIFIERS: dict[str, str] = {
     "approximately": "approximate",
@@ -193,3 +193,45 @@ def read_number(text: str) -> Reading:
         unit, factor = UNITS[rest]
         return Reading(float(Decimal(repr(value)) * factor), unit, qualifier)
     raise NumberError(f"cannot read {rest!r} after the number in {text!r}")
+
+
+# a word or number as the reader's pieces go: "45%", "2,500", "4.5", "about", "per"
+_PIECE = re.compile(r"\w+(?:[.,]\w+)*%?|%")
+_AROUND = 3  # pieces either side: the longest qualifier ("in excess of") is three words
+# the words a number's text can hold besides digits; a stretch is read only up to the first
+# piece that is none of them, so most figures cost one read, not sixteen
+_VOCABULARY = TOKEN_WORDS | {"a", "and", "in", "out", "of"}
+_VOCABULARY |= {word for phrase in [*QUALIFIERS, *UNITS] for word in phrase.split()}
+
+
+def _run(pieces: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The leading pieces that could be part of a number, at most ``_AROUND``."""
+    run = []
+    for s, e in pieces[:_AROUND]:
+        if not (text[s].isdigit() or text[s:e].lower() in _VOCABULARY):
+            break
+        run.append((s, e))
+    return run
+
+
+def printed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The widest stretch around text[start:end] that reads as one number: the whole
+    figure as printed ("About 45%" around "45"), or the span itself when nothing wider reads.
+
+    Pieces touching the span are always in it ("145" around "45"); then up to three
+    pieces either side that could be part of a number: the longest stretch
+    ``read_number`` reads whole.
+    """
+    pieces = [m.span() for m in _PIECE.finditer(text, max(0, start - 60), end + 60)]
+    inside = [(s, e) for s, e in pieces if s < end and e > start] or [(start, end)]
+    first, last = min(inside[0][0], start), max(inside[-1][1], end)
+    before = [s for s, _ in _run([p for p in reversed(pieces) if p[1] <= first], text)]
+    after = [e for _, e in _run([p for p in pieces if p[0] >= last], text)]
+    spans = [(lo, hi) for lo in [first, *before] for hi in [last, *after]]
+    for lo, hi in sorted(spans, key=lambda span: span[0] - span[1]):  # longest first
+        try:
+            read_number(text[lo:hi])
+        except NumberError:
+            continue
+        return lo, hi
+    return start, end

@@ -159,13 +159,26 @@ def _load(text: str, where: str) -> tuple[Any, bool]:
     return data, False
 
 
+def _reason(exc: yaml.YAMLError) -> str:
+    """PyYAML's problem in short, with the construct it was in and that construct's line
+    ("... (while scanning a quoted scalar that starts at line 12)"), on one line."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if not context:
+        return problem
+    if mark is None:
+        return f"{problem} ({context})"
+    starts = " that starts at" if context.startswith("while ") else ","  # "expected a ..."
+    return f"{problem} ({context}{starts} line {mark.line + 1})"
+
+
 def _parse(text: str, where: str) -> tuple[Any, bool]:
     try:
         return _load(text, where)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f":{mark.line + 1}" if mark is not None else ""
-        raise CsedataError(where + place, "not valid YAML") from exc
+        raise CsedataError(where + place, f"not valid YAML: {_reason(exc)}") from exc
     except RecursionError as exc:
         raise CsedataError(where, "not valid YAML: nested too deeply") from exc
 

@@ -137,6 +137,12 @@ CASES: dict[str, Case] = {
         f"{SPEC}:",
         {},
     ),
+    "spec-figure-value-truncated": (  # "61.3" of "61.3%" would be released as a count
+        lambda r: _edit(r, SPEC, lambda b: b.replace(b"value: 61.3%", b'value: "61.3"', 1)),
+        ["release"],
+        f"{SPEC}: figures (prepubescent-victims): value '61.3' is part of '61.3%'",
+        {},
+    ),
     "pattern-not-a-regex": (_bad_pattern, ["validate"], "flows/specs/_patterns.yaml", {}),
     "registry-over-yaml-limit": (
         lambda r: None,

@@ -156,3 +156,24 @@ def test_figure_without_a_measure() -> None:
     message = failure(PROSE, spec)
     assert "figures (reports)" in message
     assert "no measure" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "whole"),
+    [("45", "About 45%"), ("45%", "About 45%"), ("About 45", "About 45%"), ("5", "About 45%")],
+)
+def test_value_part_of_a_wider_figure_is_refused(value: str, whole: str) -> None:
+    text = PROSE + "About 45% of reports were referred to another agency.\n"
+    quote = "About 45% of reports were referred"
+    spec = make_spec(figures=[figure(id="referred", quote=quote, value=value, label="referred")])
+    message = failure(text, spec)
+    assert "figures (referred)" in message
+    at = place(text, text.index(quote) + quote.index(value))
+    assert f"value {value!r} is part of {whole!r} at {at}: give the whole figure" in message
+
+
+def test_whole_figure_beside_other_numbers_extracts() -> None:
+    text = PROSE + "In 2019, about 45% of 300 reports were referred.\n"
+    fig = figure(id="referred", quote="about 45% of 300 reports", value="about 45%", label="rep")
+    (o,) = extract(SOURCE, make_spec(figures=[fig]), text)
+    assert (o["value"], o["unit"], o["qualifier"]) == (45.0, "percent", "approximate")

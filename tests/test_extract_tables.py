@@ -132,3 +132,15 @@ def test_every_row_and_figure_has_a_sentence_case_title() -> None:
     for title in ("reports received", "REPORTS RECEIVED"):
         with pytest.raises(ValueError, match="not in sentence case"):
             make_spec(figures=[figure(title=title)])
+
+
+@pytest.mark.parametrize(
+    ("title", "hint"),
+    [
+        ("Method of Prodution", "closest title: 'Method of Production' at line 3, col 1 (char 34)"),
+        ("Closing paragraf", "closest text at line 8, col 1 (char "),
+    ],
+)
+def test_a_title_not_found_points_to_the_closest_title(title: str, hint: str) -> None:
+    message = failure(TABLE_TEXT, make_spec(tables=[TABLE | {"title": title}]))
+    assert f"title {title!r} found 0 times, expected 1; {hint}" in message

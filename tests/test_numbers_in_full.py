@@ -1,4 +1,5 @@
-"""csedata.numbers.read_number reads a number in full or refuses the text (NumberError)."""
+"""csedata.numbers reads a number in full or refuses the text, and finds the whole figure
+printed around a value (numbers.printed)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numbertexts import number_texts
 
-from csedata.numbers import NumberError, read_number
+from csedata.numbers import NumberError, printed, read_number
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,27 @@ def test_number_error_is_a_value_error() -> None:
 def test_whitespace_is_normalized(number: str) -> None:
     spaced = "  " + number.replace(" ", " \u00a0 ") + "\n"
     assert read_number(spaced) == read_number(number)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "whole"),
+    [
+        ("About 45% of reports were referred.", "45", "About 45%"),
+        ("About 45% of reports were referred.", "45%", "About 45%"),
+        ("received 21.7 million reports", "21.7", "21.7 million"),
+        ("received 21.7 million reports", "1.7", "21.7 million"),
+        ("in some 145 cases", "45", "some 145"),
+        ("More than two-thirds of them", "two-thirds", "More than two-thirds"),
+        ("one in three children", "one", "one in three"),
+        ("rose 45 per cent, then", "45", "45 per cent"),
+        ("in excess of 300 months.", "300", "in excess of 300 months"),
+        # nothing wider reads: the value is the whole figure
+        ("In 2019, 45% of them", "45%", "45%"),
+        ("cases 45-50 of them", "45", "45"),
+        ("it was 45.", "45", "45"),
+    ],
+)
+def test_printed_is_the_whole_figure_around_a_value(text: str, value: str, whole: str) -> None:
+    start = text.index(value)
+    lo, hi = printed(text, start, start + len(value))
+    assert text[lo:hi] == whole

@@ -18,7 +18,7 @@ from csedata.extract import extract
 from csedata.onboard import add_source
 from csedata.prepare.dispatch import prepare
 from csedata.registry import load_registry
-from csedata.spec import Spec, load_spec
+from csedata.spec import Spec, load_patterns, load_spec
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -58,6 +58,29 @@ def test_registered_read_only_and_the_draft_is_a_valid_spec(project: Path) -> No
     # a release names what is left: the first token not yet explained
     with pytest.raises(CsedataError, match=r"^raw/fixture-report.pdf: number '1,204' .* neither"):
         pipeline.extract_batch(project, [source])
+
+
+def test_a_drafted_figure_is_the_whole_figure_as_printed(project: Path) -> None:
+    """A newcomer who uncomments a drafted figure gets its qualifier and unit too."""
+    text = "About 45% of reports were referred to another agency.\nOne in three was closed.\n"
+    draft = draftspec.draft(SID, text, load_patterns(project))
+    values = [line for line in draft.splitlines() if line.startswith("#    value: ")]
+    assert values == ['#    value: "About 45%"', '#    value: "One in three"']
+    lines = draft.splitlines()
+    at = lines.index("#  - id: about-45-of-reports-were")
+    entry = yaml.safe_load("\n".join(line[3:] for line in lines[at : at + 6]))
+    figure = entry[0] | {"table_id": "prose", "label": "reports", "title": "Reports referred"}
+    spec = Spec.model_validate(
+        {
+            "source_id": SID,
+            "defaults": {"measure": "reports", "universe": "reports", "period": "2020"}
+            | {"producer": "ussc", "place": "us"},
+            "figures": [figure],
+        }
+    )
+    source = load_registry(project)["ussc-2021-production"]
+    (o,) = extract(source, spec, text)
+    assert (o["value"], o["unit"], o["qualifier"]) == (45.0, "percent", "approximate")
 
 
 def test_the_drafted_tables_extract_every_cell(project: Path) -> None:

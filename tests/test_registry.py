@@ -241,7 +241,11 @@ def test_registry_that_is_not_valid_yaml(root: Path) -> None:
         load_registry(root)
     message = error_of(exc)
     # the place is the line the YAML parser stopped at: raw/sources.yaml:<line>
-    assert re.fullmatch(r"raw/sources\.yaml:\d+: not valid YAML", message)
+    assert re.fullmatch(
+        r"raw/sources\.yaml:\d+: not valid YAML: did not find expected ',' or '\]' "
+        r"\(while parsing a flow sequence that starts at line \d+\)",
+        message,
+    )
 
 
 def test_invalid_yaml_names_the_line(root: Path) -> None:
@@ -252,7 +256,10 @@ def test_invalid_yaml_names_the_line(root: Path) -> None:
     )
     with pytest.raises(CsedataError) as exc:
         load_registry(root)
-    assert error_of(exc) == f"raw/sources.yaml:{bad_line}: not valid YAML"
+    assert error_of(exc) == (
+        f"raw/sources.yaml:{bad_line}: not valid YAML: did not find expected key "
+        "(while parsing a block mapping that starts at line 4)"
+    )
 
 
 @pytest.mark.parametrize(

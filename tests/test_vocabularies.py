@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from csedata import pipeline
+from csedata.checkspec import check_spec
 from csedata.errors import CsedataError
 from csedata.registry import load_registry
 from csedata.spec import load_spec
@@ -94,16 +95,29 @@ def test_validation_refuses_an_id_outside_the_vocabulary(
         validate(frames)
 
 
-def test_an_unknown_measure_in_a_spec_is_one_line(project: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "entry"),
+    [
+        ("    measure: juveniles-rescued\n", "figures (juvenile-females-rescued)"),
+        ("  measure: defendants-charged\n", "defaults"),
+    ],
+)
+def test_an_unknown_measure_in_a_spec_is_one_line(project: Path, old: str, entry: str) -> None:
+    """The same line from a release and from check-spec, which must not pass it."""
     spec = project / "flows" / "specs" / "minneapolis-2013-trafficking.yaml"
     text = spec.read_text()
-    spec.write_text(text.replace("measure: juveniles-rescued\n", "measure: rescues\n", 1))
-    with pytest.raises(CsedataError) as exc:
-        pipeline.extract_batch(project, list(load_registry(project).values()))
-    assert str(exc.value) == (
-        "flows/specs/minneapolis-2013-trafficking.yaml: figures (juvenile-females-rescued): "
+    assert old in text
+    spec.write_text(text.replace(old, old.split(":")[0] + ": rescues\n", 1))
+    expected = (
+        f"flows/specs/minneapolis-2013-trafficking.yaml: {entry}: "
         "measure 'rescues' is not in flows/vocabularies/measures.yaml"
     )
+    with pytest.raises(CsedataError) as exc:
+        pipeline.extract_batch(project, list(load_registry(project).values()))
+    assert str(exc.value) == expected
+    with pytest.raises(CsedataError) as exc:
+        check_spec(project, "minneapolis-2013-trafficking")
+    assert str(exc.value) == expected
 
 
 def test_an_observation_is_in_its_measures_unit(

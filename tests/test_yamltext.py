@@ -45,8 +45,34 @@ def test_every_yaml_file_of_the_project_reads_as_pyyaml_reads_it() -> None:
 
 
 def test_two_documents_are_refused_as_pyyaml_refuses_them() -> None:
-    with pytest.raises(CsedataError, match=r"^doc\.yaml:2: not valid YAML$"):
+    with pytest.raises(CsedataError) as exc:
         yamltext.parse("--- 1\n--- 2\n", "doc.yaml")
+    assert str(exc.value) == (
+        "doc.yaml:2: not valid YAML: but found another document "
+        "(expected a single document in the stream, line 1)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (  # an unclosed string on line 3
+            'tables:\n  - title: "Channel"\n    total: "Total\n    responses: multi\n',
+            "x.yaml:5: not valid YAML: found unexpected end of stream "
+            "(while scanning a quoted scalar that starts at line 3)",
+        ),
+        (
+            "a:\n  b: 1\n c: 2\n",
+            "x.yaml:3: not valid YAML: did not find expected key "
+            "(while parsing a block mapping that starts at line 1)",
+        ),
+        ("a: b: c\n", "x.yaml:1: not valid YAML: mapping values are not allowed in this context"),
+    ],
+)
+def test_a_syntax_error_is_one_line_with_pyyamls_reason(text: str, message: str) -> None:
+    with pytest.raises(CsedataError) as exc:
+        yamltext.parse(text, "x.yaml")
+    assert str(exc.value) == message
 
 
 def test_an_alias_is_refused_with_its_line() -> None:
