@@ -251,7 +251,9 @@ def test_publish_takes_only_validated_tables(
         Validated(bad, checked.report, object())
     with pytest.raises(CsedataError, match=r"percent\.in_range"):
         checked.valid()
-    [problem] = [line for line in validation.failures(bad) if "percent" in line]
+    [problem] = [
+        line for line in validation.error_lines(checked.report.checks) if "percent" in line
+    ]
     assert "percent.in_range" in problem
     assert "row 'ussc-2021-production/method-of-production/smartphone-or-tablet'" in problem
     assert not (tmp_path / "processed").exists()

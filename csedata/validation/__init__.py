@@ -9,7 +9,6 @@ from csedata.validation.run import (
     build_report,
     crossed,
     error_lines,
-    failures,
     first_error,
     require_valid,
 )
@@ -28,7 +27,6 @@ __all__ = [
     "check_parts",
     "crossed",
     "error_lines",
-    "failures",
     "first_error",
     "require_valid",
 ]

@@ -21,8 +21,7 @@ from csedata.report import CheckResult, Report
 from csedata.spec import Declarations, load_cross_source
 from csedata.validation import relations
 from csedata.validation.parts import Validation
-from csedata.validation.references import reference_results
-from csedata.validation.schema import schema_results, well_formed
+from csedata.validation.schema import well_formed
 from csedata.validation.stored import SPLIT
 
 
@@ -49,17 +48,6 @@ def build_report(
     part = {name: df for name, df in frames.items() if name in SPLIT}
     validation.part(part, [str(s) for s in frames["sources"]["source_id"]])
     return validation.report()
-
-
-def failures(frames: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Schema and reference errors of released tables, one line each (what verify re-runs).
-
-    The arithmetic checks need the specs of the code that built a release, so
-    verify leaves them to the release's own validation report.
-    """
-    results = schema_results(frames)
-    results += reference_results(frames) if well_formed(frames) else []
-    return error_lines(results)
 
 
 def error_lines(results: list[CheckResult]) -> list[str]:
