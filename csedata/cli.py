@@ -246,13 +246,12 @@ def validate_command(
 
 
 def _revalidated(release: Path) -> str:
-    """Whether verify ran the schemas again on a sound release's tables: only on one
-    written under the current schemas (csedata.verify)."""
-    from csedata import store
-    from schemas import SCHEMA_VERSION
+    """What verify checked of a sound release (csedata.verify.revalidated decides)."""
+    from csedata import store, verify
 
-    written = store.read_manifest(release).get("schema_version")
-    if written == SCHEMA_VERSION:
+    manifest = store.read_manifest(release)
+    written = manifest.get("schema_version")
+    if verify.revalidated(manifest):
         return f"tables re-validated under schema version {written}"
     under = "before schema versions" if written is None else f"under schema version {written}"
     return f"written {under}: bytes and claims only, tables not re-validated"
