@@ -81,11 +81,17 @@ def _first_error(exc: ValidationError) -> str:
     return f"field '{field}': {err['msg']}"
 
 
+def not_a_project(root: Path, missing: str) -> CsedataError:
+    """The folder given as the project, absolute: a relative raw/sources.yaml names no place."""
+    hint = "point --root or CSEDATA_ROOT at the project folder"
+    return CsedataError(str(root.resolve()), f"not a csedata project: no {missing} ({hint})")
+
+
 def load_registry(root: Path) -> dict[str, Source]:
     """All sources by id, each entry validated; the first problem is raised."""
     where = str(REGISTRY)
     if not (root / REGISTRY).is_file():
-        raise CsedataError(where, "registry file not found")
+        raise not_a_project(root, str(REGISTRY))
     data = yamltext.load(root, root / REGISTRY, where)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise CsedataError(where, "expected a mapping with a 'sources' list")

@@ -62,7 +62,7 @@ def resolve(root: Path, version_or_path: str | Path | None) -> Path:
     if version_or_path is None:
         latest = latest_version(root)
         if latest is None:
-            raise CsedataError(str(PROCESSED / LATEST), "no release yet")
+            raise CsedataError(str(root.resolve() / PROCESSED / LATEST), "no release yet")
         version_or_path = latest
     named = root / PROCESSED / str(version_or_path)
     for candidate in (named, Path(version_or_path)):

@@ -47,6 +47,41 @@ def test_a_root_from_the_environment_is_named_so(tmp_path: Path) -> None:
     assert (done.exit_code, done.stderr) == (1, f"error: {afile}: no such folder (CSEDATA_ROOT)\n")
 
 
+def _tree(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*"))
+
+
+@pytest.mark.parametrize("command", ROOTED)
+def test_a_folder_that_is_no_project_is_named(command: str, tmp_path: Path) -> None:
+    """A folder with neither raw/sources.yaml nor processed/ stops every command before it
+    writes anything, with the absolute folder (a relative raw/sources.yaml names no place)."""
+    (tmp_path / "notes.txt").write_text("")
+    before = _tree(tmp_path)
+    done = CliRunner().invoke(app, [command, "--root", str(tmp_path)])
+    assert (done.exit_code, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"error: {tmp_path.resolve()}: not a csedata project: no raw/sources.yaml or "
+        "processed/ (point --root or CSEDATA_ROOT at the project folder)\n"
+    )
+    assert _tree(tmp_path) == before
+
+
+def test_releases_without_their_raw_files_need_the_registry_to_build(tmp_path: Path) -> None:
+    """A copy of processed/ alone can be verified, but a release needs raw/sources.yaml."""
+    (tmp_path / "processed").mkdir()
+    done = CliRunner().invoke(app, ["release", "--root", str(tmp_path)])
+    assert done.exit_code == 1
+    assert done.stderr.startswith(
+        f"error: {tmp_path.resolve()}: not a csedata project: no raw/sources.yaml ("
+    )
+
+
+def test_verify_before_the_first_release_names_the_folder(project: Path) -> None:
+    done = CliRunner().invoke(app, ["verify", "--root", str(project)])
+    assert done.exit_code == 1
+    assert done.stderr == f"error: {project.resolve() / 'processed' / 'LATEST'}: no release yet\n"
+
+
 def test_load_outside_the_project_names_the_folder(tmp_path: Path) -> None:
     with pytest.raises(CsedataError) as raised:
         csedata.load(root=tmp_path)
