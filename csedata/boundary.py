@@ -2,7 +2,8 @@
 
 Every command runs inside ``guard``: a CsedataError (bad input, named where it
 arose) or an OSError (a file that cannot be read or written, a full or read-only
-disk, a timeout) is printed as ``error: <file>: <problem>`` with exit code 1.
+disk, a timeout) is printed as ``error: <file>: <problem>`` with exit code 1; output
+whose reader went away (``| head``) ends the command without a line, exit 141.
 What was being written is left unpublished by the code that writes it (a release
 is staged and moved in one step). The traceback is shown only with ``--verbose``;
 any other exception is a bug and keeps its traceback.
@@ -11,6 +12,8 @@ any other exception is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import traceback
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -19,6 +22,7 @@ import typer
 
 from csedata.errors import CsedataError, from_os
 
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE, as the shell reports a tool its reader left
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -30,6 +34,9 @@ def guard(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:  # the reader of stdout stopped (`| head`): stop as a Unix tool
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush at exit
+            raise typer.Exit(SIGPIPE_EXIT) from None
         except (CsedataError, OSError) as exc:
             if kwargs.get("verbose"):
                 traceback.print_exc()

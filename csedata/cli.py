@@ -229,7 +229,7 @@ def validate_command(
                 f"{failure.where}): {failure.message}"
             )
     typer.echo(f"report: {folder / 'report.html'} (also report.md, report.json, results.parquet)")
-    error = first_error(report)
+    error = first_error(report, folder / "report.html")
     if error is not None:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1)

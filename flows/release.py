@@ -85,7 +85,7 @@ def validate_release(root: str, extracted: Extracted) -> Validated:
     artifacts, then stop the flow on an error; return the validated tables."""
     checked = pipeline.check(Path(root), extracted)
     report = checked.report
-    store_report(Path(root), render(report))
+    folder = store_report(Path(root), render(report))
     # the artifacts count checks by name: a page of the same size for any number of sources
     create_markdown_artifact(
         key="validation-report",
@@ -95,7 +95,7 @@ def validate_release(root: str, extracted: Extracted) -> Validated:
     create_table_artifact(
         key="validation-checks", table=table_rows(report), description=headline(report)
     )
-    return checked.valid()
+    return checked.valid(folder / "report.html")
 
 
 @task(name="publish", cache_policy=NO_CACHE, persist_result=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 import pandera.pandas as pa
@@ -44,6 +45,10 @@ class Field:
     minimum: float | None = None
     exclusive_minimum: float | None = None
     maximum: float | None = None
+    # a date as precise as known (YYYY, YYYY-MM, YYYY-MM-DD) that is on the calendar: the
+    # pattern lets "2024-13" and "2024-02-30" through. Checked where an entry is read (the
+    # registry), so no such date reaches a release; the released column keeps its pattern
+    calendar: bool = False
     # rules pandera has no built-in for: custom checks on the column, by name
     checks: tuple[pa.Check, ...] = field(default=(), compare=False)
 
@@ -58,6 +63,8 @@ class Field:
                 return "is empty" if not value else f"is shorter than {self.min_length} characters"
             if self.pattern is not None and re.match(self.pattern, value) is None:
                 return f"{value!r} does not match {self.pattern}"
+            if self.calendar and not _on_calendar(value):
+                return f"{value!r} is not a date"
             if self.allowed is not None and value not in self.allowed:
                 return f"{value!r} is not one of {', '.join(self.allowed)}"
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -68,6 +75,16 @@ class Field:
             if self.maximum is not None and value > self.maximum:
                 return f"{value} is greater than {self.maximum:g}"
         return None
+
+
+def _on_calendar(value: str) -> bool:
+    """Whether a YYYY, YYYY-MM or YYYY-MM-DD date exists (month 1-12, a day of its month)."""
+    parts = [*value.split("-"), "01", "01"][:3]
+    try:
+        date(*(int(part) for part in parts))
+    except ValueError:
+        return False
+    return True
 
 
 def _checks(f: Field) -> list[pa.Check]:

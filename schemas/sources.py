@@ -29,9 +29,11 @@ FIELDS = {
     "publisher": _text("Who published it."),
     "url": WEB_ADDRESS.but(description="Original address (null where unknown)."),
     "published": _maybe(
-        "Publication date, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD).", pattern=PUBLISHED
+        "Publication date, as precise as known (YYYY, YYYY-MM or YYYY-MM-DD).",
+        pattern=PUBLISHED,
+        calendar=True,
     ),
-    "accessed": Field("string", "Date the snapshot was taken.", pattern=DAY),
+    "accessed": Field("string", "Date the snapshot was taken.", pattern=DAY, calendar=True),
     "content_type": _maybe(
         "Media type the server declared when a refresh downloaded the snapshot "
         "(null for a snapshot captured by hand)."

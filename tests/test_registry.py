@@ -208,6 +208,9 @@ def test_duplicate_source_id(root: Path) -> None:
         ("bytes: 15850", "bytes: 0", "field 'bytes'"),
         ("kind: news", "kind: blog", "field 'kind'"),
         ('accessed: "2026-11-23"', 'accessed: "23/11/2026"', "field 'accessed'"),
+        ('accessed: "2026-11-23"', 'accessed: "2026-02-30"', "'2026-02-30' is not a date"),
+        ('published: "2021-11-16"', 'published: "2021-13"', "'2021-13' is not a date"),
+        ('published: "2021-11-16"', 'published: "2021-00-16"', "'2021-00-16' is not a date"),
         ("    publisher: Itemp", "    colour: blue\n    publisher: Itemp", "field 'colour'"),
     ],
 )

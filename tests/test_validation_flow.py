@@ -137,11 +137,17 @@ def test_validate_command_and_a_changed_digit(project: Path, tmp_path: Path) -> 
     )
     assert lines[0].startswith(expected)
     assert "check percent-matches-count failed: 362 of 512 is 70.7031%, printed 51.2%" in lines[0]
-    assert (project / ".cache" / "validation" / "report.html").is_file()
+    # the line names the report that lists the other errors
+    report = project / ".cache" / "validation" / "report.html"
+    assert lines[0].endswith(f"(and 1 more error; see {report})") and report.is_file()
     assert tree(project / "processed") == before  # validate writes no release
 
-    # the release refuses the same input with the same line, and keeps the earlier release
+    # the release refuses the same input with the same line, and keeps the earlier release;
+    # its report is the run's own, kept under .cache/validation/runs/
     with pytest.raises(CsedataError) as caught:
         run_release(project, None)
-    assert f"error: {caught.value}" == lines[0]
+    same, _, kept = f"error: {caught.value}".rpartition("; see ")
+    assert same == lines[0].rpartition("; see ")[0]
+    assert kept.startswith(str(project / ".cache" / "validation" / "runs"))
+    assert Path(kept.removesuffix(")")).is_file()
     assert tree(project / "processed") == before

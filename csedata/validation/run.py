@@ -60,8 +60,9 @@ def error_lines(results: list[CheckResult]) -> list[str]:
     ]
 
 
-def first_error(report: Report) -> CsedataError | None:
-    """The first error as a one-line CsedataError naming the file, table, row and check."""
+def first_error(report: Report, report_file: Path | None = None) -> CsedataError | None:
+    """The first error as a one-line CsedataError naming the file, table, row and check,
+    and where the report with the others is (``report_file``, when it was written)."""
     errors = report.failures("error")
     if not errors:
         return None
@@ -74,14 +75,15 @@ def first_error(report: Report) -> CsedataError | None:
         where,
         f"{failure.where}{at}: check {check.name} failed: {failure.message}"
         + (
-            f" (and {more} more {'error' if more == 1 else 'errors'}; see the report)"
+            f" (and {more} more {'error' if more == 1 else 'errors'}; "
+            f"see {report_file or 'the report'})"
             if more
             else ""
         ),
     )
 
 
-def require_valid(report: Report) -> None:
-    error = first_error(report)
+def require_valid(report: Report, report_file: Path | None = None) -> None:
+    error = first_error(report, report_file)
     if error is not None:
         raise error

@@ -49,9 +49,10 @@ class Validated(_Sealed):
 class Checked(_Sealed):
     """Tables and the report of every check over them, passed or not."""
 
-    def valid(self) -> Validated:
-        """The tables as Validated; raises the report's first error if any check failed."""
-        require_valid(self.report)
+    def valid(self, report_file: Path | None = None) -> Validated:
+        """The tables as Validated; raises the report's first error if any check failed
+        (naming ``report_file``, where the report was written)."""
+        require_valid(self.report, report_file)
         return Validated(self.tables, self.report, _KEY)
 
 
