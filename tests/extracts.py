@@ -11,7 +11,8 @@ import pytest
 
 from csedata.errors import CsedataError
 from csedata.extract import Observation, extract
-from csedata.registry import Source, load_registry, read_text
+from csedata.prepare.dispatch import prepare
+from csedata.registry import Source, load_registry
 from csedata.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +22,8 @@ SOURCE_IDS = list(load_registry(ROOT))
 @cache
 def real(source_id: str) -> tuple[str, tuple[Observation, ...]]:
     source = load_registry(ROOT)[source_id]
-    text = read_text(ROOT, source)
-    return text, tuple(extract(source, load_spec(ROOT, source_id), text))
+    doc = prepare(ROOT, source)  # a web page or PDF is read as the pipeline reads it
+    return doc.text, tuple(extract(source, load_spec(ROOT, source_id), doc.text, doc.pages))
 
 
 def by_id(source_id: str) -> dict[str, Observation]:

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from csedata.extract import extract
-from csedata.registry import load_registry, read_text
+from csedata.prepare.dispatch import prepare
+from csedata.registry import load_registry
 from csedata.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +35,9 @@ UPDATE = os.environ.get("CSEDATA_UPDATE_GOLDEN") == "1"
 def current_rows(source_id: str) -> list[dict[str, str]]:
     """The source's observations as golden rows (values as repr, exact for a float)."""
     source = load_registry(ROOT)[source_id]
-    text = read_text(ROOT, source)
-    observations = extract(source, load_spec(ROOT, source_id), text)
+    doc = prepare(ROOT, source)  # a web page or PDF is read as the pipeline reads it
+    text = doc.text
+    observations = extract(source, load_spec(ROOT, source_id), text, doc.pages)
     return [
         {
             "observation_id": o["observation_id"],
@@ -108,7 +110,7 @@ def test_extraction_matches_golden(source_id: str) -> None:
 
 @pytest.mark.parametrize("source_id", SOURCE_IDS)
 def test_golden_value_text_is_in_the_raw_text(source_id: str) -> None:
-    text = read_text(ROOT, load_registry(ROOT)[source_id])
+    text = prepare(ROOT, load_registry(ROOT)[source_id]).text
     for row in read_golden(source_id):
         start = int(row["char_start"])
         assert row["value_text"] in text[start:], row["observation_id"]

@@ -15,7 +15,8 @@ from csedata import numberwords
 from csedata.errors import CsedataError
 from csedata.extract import extract
 from csedata.ledger import _WORDS, TOKEN, ledger
-from csedata.registry import load_registry, read_text
+from csedata.prepare.dispatch import prepare
+from csedata.registry import load_registry
 from csedata.spec import Patterns, Spec, load_patterns, load_spec
 from csedata.text import place
 from schemas import LEDGER, frame
@@ -34,7 +35,7 @@ def patterns() -> Patterns:
 
 @cache
 def real_text(source_id: str) -> str:
-    return read_text(ROOT, SOURCES[source_id])
+    return prepare(ROOT, SOURCES[source_id]).text  # a web page as the pipeline reads it
 
 
 def run(source_id: str, text: str, spec: Spec | None = None) -> list[dict[str, Any]]:

@@ -14,7 +14,8 @@ from conftest import Checked
 from csedata import batches, validation, yamltext
 from csedata.errors import CsedataError
 from csedata.pipeline import check_project
-from csedata.registry import load_registry, read_text
+from csedata.prepare.dispatch import prepare
+from csedata.registry import load_registry
 
 # the inconsistencies the real sources print, found by reading them: (check, source)
 KNOWN = {
@@ -34,7 +35,7 @@ def test_real_sources_have_no_errors_and_every_known_inconsistency(
     assert report.summary.errors == 0
     warnings = report.failures("warning")
     assert {(c.name, c.source_id) for c, _ in warnings} == KNOWN
-    texts = {sid: read_text(root, s) for sid, s in load_registry(root).items()}
+    texts = {sid: prepare(root, s).text for sid, s in load_registry(root).items()}
     for check, failure in warnings:
         # both sides of each inconsistency are quoted, exactly as printed
         assert len(failure.quotes) >= 2, (check.name, failure)
