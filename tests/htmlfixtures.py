@@ -11,21 +11,26 @@ HTML = Path(__file__).resolve().parent / "fixtures" / "html"
 
 
 def as_html(root: Path, url: str | None = None) -> dict[str, bytes]:
-    """Register each source's HTML page as its current raw file (and, given a site's
-    ``url`` prefix, its address as ``url/<source_id>``); returns the pages by source id."""
+    """Register each text source's HTML page as its current raw file (and, given a site's
+    ``url`` prefix, every source's address as ``url/<source_id>``); returns the pages by
+    source id. A source already published as HTML or PDF keeps its file, and its page
+    is that file."""
     path = root / "raw" / "sources.yaml"
     data = yaml.safe_load(path.read_text())
     pages = {}
     for entry in data["sources"]:
         sid = entry["source_id"]
-        pages[sid] = (HTML / f"{sid}.html").read_bytes()
-        (root / "raw" / f"{sid}.html").write_bytes(pages[sid])
-        entry.update(
-            file=f"{sid}.html",
-            sha256=hashlib.sha256(pages[sid]).hexdigest(),
-            bytes=len(pages[sid]),
-            media_type="text/html",
-        )
+        if entry["media_type"] != "text/plain":
+            pages[sid] = (root / "raw" / entry["file"]).read_bytes()
+        else:
+            pages[sid] = (HTML / f"{sid}.html").read_bytes()
+            (root / "raw" / f"{sid}.html").write_bytes(pages[sid])
+            entry.update(
+                file=f"{sid}.html",
+                sha256=hashlib.sha256(pages[sid]).hexdigest(),
+                bytes=len(pages[sid]),
+                media_type="text/html",
+            )
         if url is not None:
             entry["url"] = f"{url}/{sid}"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
