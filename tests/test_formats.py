@@ -22,8 +22,9 @@ from csedata.spec import load_spec
 from csedata.text import place
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_IDS = sorted(load_registry(ROOT))
-TEXT_IDS = [sid for sid in SOURCE_IDS if load_registry(ROOT)[sid].media_type == "text/plain"]
+REGISTRY = load_registry(ROOT)
+SOURCE_IDS = sorted(REGISTRY)
+TEXT_IDS = [sid for sid in SOURCE_IDS if REGISTRY[sid].media_type == "text/plain"]
 # what a figure is, whatever the format; quotes and offsets index each format's own text
 SAME = [
     "observation_id",
